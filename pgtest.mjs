@@ -1,0 +1,13 @@
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+const t=Date.now();
+const db = await PGlite.create({ extensions: { postgis } });
+await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+console.log('ready', Date.now()-t);
+console.log((await db.query("select postgis_full_version() v")).rows);
+console.log((await db.query("select count(*) from pg_proc where proname='st_asmvt'")).rows);
+console.log((await db.query("select 1.5::numeric a, 2::int8 b, now()::date d, '{\"a\":1}'::jsonb j, ST_Area(ST_GeomFromText('POLYGON((105 21,105.01 21,105.01 21.01,105 21))',4326)::geography) ar")).rows);
+console.log((await db.query("select srid from spatial_ref_sys where srid in (3405,3406,4756,5896,5897,5898,5899,9205,9210)")).rows);
+console.log((await db.query("select proj4text from spatial_ref_sys where srid in (5897)")).rows);
+const t2=Date.now(); const dump = await db.dumpDataDir('gzip'); console.log('dump', Date.now()-t2, dump.size);
+const t3=Date.now(); const db2 = await PGlite.create({loadDataDir: dump, extensions:{postgis}}); console.log((await db2.query("select PostGIS_Lib_Version() v")).rows, 'clone', Date.now()-t3);

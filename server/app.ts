@@ -1,0 +1,52 @@
+import express, { type Express } from 'express';
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppContext } from './context.ts';
+import { errorFilter, notFoundHandler } from './errors.ts';
+import { clientDistDir } from './paths.ts';
+import { createHealthRouter } from './health/health.router.ts';
+import { createGeographyRouter } from './geography/geography.router.ts';
+import { createBasemapRouter } from './basemap/basemap.router.ts';
+
+export const JSON_BODY_LIMIT = '5mb';
+
+/** Builds the Express app. It keeps no state between requests: sessions, locks and caches live in the database. */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(compression());
+  app.use(cookieParser());
+  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/geo+json'] }));
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      ctx.logger.debug(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
+
+  const api = express.Router();
+  api.use(createHealthRouter(ctx));
+  api.use(createGeographyRouter(ctx));
+  api.use('/basemap', createBasemapRouter(ctx));
+  // Domain routers are mounted here, one line each.
+  app.use('/api', api);
+  app.use('/api', notFoundHandler);
+
+  // The built client; any other path is a client route (deep links such as /c/:code).
+  if (existsSync(clientDistDir)) {
+    app.use(express.static(clientDistDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|ogc\b|tiles\/).*/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(path.join(clientDistDir, 'index.html'));
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(errorFilter(ctx.logger));
+  return app;
+}

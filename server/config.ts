@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { projectRoot } from './paths.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  basemapStyleUrl?: string;
+  logLevel: LogLevel;
+  /** Password of the demo accounts seeded on a new embedded database. */
+  demoPassword: string;
+  /** Secure cookies when served over HTTPS behind a proxy. */
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once at start-up; nothing else reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const portText = env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) problems.push(`PORT must be an integer 0-65535, got "${portText}"`);
+
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+
+  const basemapStyleUrl = env.BASEMAP_STYLE_URL?.trim() || undefined;
+  if (basemapStyleUrl) {
+    try {
+      const u = new URL(basemapStyleUrl);
+      if (!['http:', 'https:'].includes(u.protocol)) throw new Error('protocol');
+    } catch {
+      problems.push(`BASEMAP_STYLE_URL must be an http(s) URL, got "${basemapStyleUrl}"`);
+    }
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(projectRoot, env.DATA_DIR ?? 'data'),
+    databaseUrl,
+    basemapStyleUrl,
+    logLevel,
+    demoPassword: env.DEMO_PASSWORD ?? 'demo-password',
+    secureCookies: env.SECURE_COOKIES === 'true',
+  };
+}

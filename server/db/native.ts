@@ -1,0 +1,93 @@
+import pg from 'pg';
+import type { Database, QueryResult, TransactionClient } from './database.ts';
+import { sharedTypeParsers } from './type-parsers.ts';
+import { DatabaseStartupError } from './errors.ts';
+
+for (const [oid, parse] of Object.entries(sharedTypeParsers)) {
+  pg.types.setTypeParser(Number(oid), parse);
+}
+
+function wrapClient(client: pg.PoolClient): TransactionClient {
+  return {
+    async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const result = await client.query(sql, params as unknown[] | undefined);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  };
+}
+
+export class NativeDatabase implements Database {
+  readonly driver = 'native' as const;
+  capabilities = { postgis: 'unknown', mvt: false };
+
+  constructor(readonly pool: pg.Pool) {}
+
+  async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    const result = await this.pool.query(sql, params as unknown[] | undefined);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+  }
+
+  async exec(sql: string) {
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: TransactionClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(wrapClient(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}
+
+export function describeTarget(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return 'the configured DATABASE_URL';
+  }
+}
+
+export interface NativeOptions {
+  connectionString: string;
+  /** Start-up must fail fast on an unreachable server. */
+  connectTimeoutMs?: number;
+  maxConnections?: number;
+}
+
+export async function openNativeDatabase(options: NativeOptions): Promise<NativeDatabase> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    max: options.maxConnections ?? 10,
+    application_name: 'cluster-atlas',
+  });
+  // idle clients can error when the server restarts; log-and-drop rather than crash
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseStartupError(
+      `Cannot connect to PostgreSQL at ${describeTarget(options.connectionString)}: ${(err as Error).message}`,
+      err,
+    );
+  }
+  return new NativeDatabase(pool);
+}

@@ -1,0 +1,15 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.ts';
+
+export function createHealthRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/health', async (_req, res) => {
+    // a live round trip, so a load balancer takes an instance out when its database is gone
+    await ctx.db.query('SELECT 1');
+    res.set('Cache-Control', 'no-store').json({
+      status: 'ok',
+      db: { driver: ctx.db.driver, postgis: ctx.db.capabilities.postgis, mvt: ctx.db.capabilities.mvt },
+    });
+  });
+  return router;
+}
