@@ -9,6 +9,8 @@ import { clientDistDir } from './paths.ts';
 import { createHealthRouter } from './health/health.router.ts';
 import { createGeographyRouter } from './geography/geography.router.ts';
 import { createBasemapRouter } from './basemap/basemap.router.ts';
+import { authenticate } from './auth/auth.middleware.ts';
+import { createAuthRouter } from './auth/auth.router.ts';
 
 export const JSON_BODY_LIMIT = '5mb';
 
@@ -31,8 +33,11 @@ export function createApp(ctx: AppContext): Express {
     next();
   });
 
+  app.use(authenticate(ctx));
+
   const api = express.Router();
   api.use(createHealthRouter(ctx));
+  api.use(createAuthRouter(ctx));
   api.use(createGeographyRouter(ctx));
   api.use('/basemap', createBasemapRouter(ctx));
   // Domain routers are mounted here, one line each.

@@ -1,0 +1,106 @@
+import type { Database } from '../db/database.ts';
+import { BadRequestException, ConflictException, TooManyRequestsException, UnauthorizedException } from '../errors.ts';
+import { AuditRepository } from '../audit/audit.repository.ts';
+import { dummyHash, hashPassword, verifyPassword } from './password.ts';
+import { SessionRepository, type SessionUser } from './session.ts';
+import { ROLES, UsersRepository, type Role, type UserRow } from './users.repository.ts';
+
+export const LOGIN_LIMIT = { perUsername: 5, perIp: 20, windowMinutes: 15 } as const;
+const USERNAME = /^[a-z0-9._-]{3,64}$/;
+
+export function toSessionUser(row: UserRow): SessionUser {
+  return { id: row.id, username: row.username, role: row.role, province_code: row.province_code, display_name: row.display_name };
+}
+
+export interface NewUserInput {
+  username: unknown;
+  password: unknown;
+  role: unknown;
+  province_code?: unknown;
+  display_name?: unknown;
+}
+
+export class AuthService {
+  private readonly users: UsersRepository;
+  private readonly sessions: SessionRepository;
+
+  constructor(private readonly db: Database) {
+    this.users = new UsersRepository(db);
+    this.sessions = new SessionRepository(db);
+  }
+
+  async login(username: unknown, password: unknown, ip: string | null) {
+    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
+      throw new BadRequestException('username and password are required', undefined, 'invalid-credentials-body');
+    }
+    const failures = await this.db.query<{ by_user: number; by_ip: number }>(
+      `SELECT count(*) FILTER (WHERE username = $1)::int AS by_user, count(*) FILTER (WHERE ip = $2)::int AS by_ip
+       FROM login_failures WHERE failed_at > now() - make_interval(mins => $3) AND (username = $1 OR ip = $2)`,
+      [username, ip ?? '', LOGIN_LIMIT.windowMinutes],
+    );
+    const { by_user, by_ip } = failures.rows[0];
+    if (by_user >= LOGIN_LIMIT.perUsername || by_ip >= LOGIN_LIMIT.perIp) {
+      throw new TooManyRequestsException(`Too many failed logins; try again in ${LOGIN_LIMIT.windowMinutes} minutes`, {
+        retry_after_minutes: LOGIN_LIMIT.windowMinutes,
+      });
+    }
+    const user = await this.users.findByUsername(username);
+    const ok = await verifyPassword(password, user?.password_hash ?? dummyHash());
+    if (!user || !ok || user.disabled) {
+      await this.db.query('INSERT INTO login_failures (username, ip) VALUES ($1, $2)', [username, ip ?? '']);
+      await new AuditRepository(this.db).record({ username, action: 'login', outcome: 'refused', ip });
+      throw new UnauthorizedException('Wrong username or password');
+    }
+    const session = await this.sessions.create(user.id);
+    await new AuditRepository(this.db).record({ userId: user.id, username: user.username, action: 'login', ip });
+    return { user: toSessionUser(user), ...session };
+  }
+
+  logout(token: string) {
+    return this.sessions.delete(token);
+  }
+
+  async listUsers() {
+    return (await this.users.list()).map((u) => ({ ...toSessionUser(u), disabled: u.disabled, created_at: u.created_at }));
+  }
+
+  /** Creates an account; shared by POST /api/users and `npm run user:add`. */
+  async createUser(input: NewUserInput, actor: { id: number | null; username: string | null; ip: string | null }) {
+    const problems: { field: string; message: string }[] = [];
+    const username = typeof input.username === 'string' ? input.username.trim().toLowerCase() : '';
+    if (!USERNAME.test(username)) problems.push({ field: 'username', message: '3-64 characters: a-z, 0-9, dot, dash, underscore' });
+    if (typeof input.password !== 'string' || input.password.length < 8) problems.push({ field: 'password', message: 'at least 8 characters' });
+    const role = input.role as Role;
+    if (!ROLES.includes(role)) problems.push({ field: 'role', message: `one of ${ROLES.join(', ')}` });
+    const provinceCode = typeof input.province_code === 'string' && input.province_code ? input.province_code : null;
+    const scoped = role === 'planner' || role === 'reviewer';
+    if (scoped && !provinceCode) problems.push({ field: 'province_code', message: `a ${role} needs a province` });
+    if (!scoped && provinceCode) problems.push({ field: 'province_code', message: `a ${role} is national and takes no province` });
+    if (provinceCode) {
+      const exists = await this.db.query('SELECT 1 FROM provinces WHERE code = $1', [provinceCode]);
+      if (!exists.rowCount) problems.push({ field: 'province_code', message: `unknown province ${provinceCode}` });
+    }
+    if (problems.length) throw new BadRequestException('Invalid user', problems, 'invalid-user');
+    if (await this.users.findByUsername(username)) throw new ConflictException(`User ${username} already exists`, { username }, 'user-exists');
+    const passwordHash = await hashPassword(input.password as string);
+    return this.db.transaction(async (tx) => {
+      const row = await new UsersRepository(tx).insert({
+        username,
+        passwordHash,
+        role,
+        provinceCode,
+        displayName: typeof input.display_name === 'string' ? input.display_name : null,
+      });
+      await new AuditRepository(tx).record({
+        userId: actor.id,
+        username: actor.username,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: String(row.id),
+        ip: actor.ip,
+        details: { username, role, province_code: provinceCode },
+      });
+      return toSessionUser(row);
+    });
+  }
+}
