@@ -88,3 +88,14 @@ export function describeEachDriver(name: string, body: (t: { readonly db: Databa
     });
   }
 }
+
+/** Materialises the template into a data folder, so a spawned server starts warm (no migration, no seed). */
+export async function prepareEmbeddedDataDir(dataDir: string): Promise<void> {
+  embeddedTemplate ??= new Blob([await readFile(inject('embeddedTemplatePath'))]);
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dataDir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { postgis } = await import('@electric-sql/pglite-postgis');
+  const pg = await PGlite.create({ dataDir: `${dataDir}/pglite`, loadDataDir: embeddedTemplate, extensions: { postgis } });
+  await pg.close();
+}
