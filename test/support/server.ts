@@ -28,6 +28,8 @@ export async function startTestServer(options: { driver?: DriverName; config?: P
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  // the embedded driver blocks the event loop during heavy queries; keep idle sockets open longer than that
+  server.keepAliveTimeout = 60_000;
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     baseUrl,

@@ -1,0 +1,181 @@
+/**
+ * Cluster validation at the API edge: the shared pure validators (geometry + attributes, also run in the
+ * browser) first, then PostGIS as the final authority (validity with reason/location and an ST_MakeValid
+ * preview, province containment with a 50 m tolerance, overlap with other active clusters, areas).
+ * The same report is the body of POST /api/clusters/validate and the `details` of a 422.
+ */
+import type { Geometry, MultiPolygon, Polygon } from 'geojson';
+import type { Queryable } from '../db/database.ts';
+import { validateClusterGeometry, type ValidationIssue } from '../domain/geometry-validation.ts';
+import { validateClusterAttributes, type ClusterAttributes } from '../domain/cluster-attributes.ts';
+import { BadRequestException, InvalidGeometryException, UnprocessableEntityException } from '../errors.ts';
+import { ClustersRepository } from './clusters.repository.ts';
+
+export const PROVINCE_TOLERANCE_M = 50;
+/** Overlaps below 1 m² are snapping noise between neighbours, not an overlap. */
+export const MIN_OVERLAP_HA = 0.0001;
+
+export interface ReportIssue {
+  code: string;
+  message: string;
+  message_en: string;
+  /** attribute issues: the property name */
+  field?: string;
+  /** [lon, lat] to show on the map */
+  location?: [number, number];
+  [extra: string]: unknown;
+}
+
+export interface ClusterValidationReport {
+  ok: boolean;
+  errors: ReportIssue[];
+  warnings: ReportIssue[];
+  /** the cleaned boundary (duplicate consecutive vertices removed, 2D) when the geometry passed */
+  geometry: Polygon | MultiPolygon | null;
+  /** PostGIS's verdict when it was asked */
+  postgis?: { valid: boolean; reason: string; location: [number, number] | null };
+  /** ST_MakeValid's repair of an invalid boundary, for the editor to offer */
+  make_valid_preview?: Geometry | null;
+  area_ha?: number;
+  area_ha_vn2000?: number | null;
+  vn2000_epsg?: number | null;
+  overlaps?: { cluster_id: string; code: string; overlap_ha: number }[];
+  /** normalised attributes (only trust when ok) */
+  attributes: ClusterAttributes;
+}
+
+const GEOMETRY_CODES = new Set([
+  'invalid-geojson', 'missing-geometry', 'unsupported-geometry-type', 'empty-geometry', 'invalid-coordinate',
+  'non-finite-coordinate', 'ring-not-closed', 'ring-too-short', 'outside-vietnam', 'swapped-coordinates',
+  'self-intersection', 'postgis-invalid', 'outside-province', 'overlap',
+]);
+
+const pointXY = (g: Geometry | null | undefined): [number, number] | undefined =>
+  g && g.type === 'Point' ? [g.coordinates[0]!, g.coordinates[1]!] : undefined;
+
+const fromPure = (i: ValidationIssue): ReportIssue => ({ ...i });
+
+export function isFeatureBody(body: unknown): body is { type: 'Feature'; geometry: unknown; properties: unknown; comment?: unknown } {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && (body as { type?: unknown }).type === 'Feature';
+}
+
+/** 400 unless the body is a GeoJSON Feature object at all; everything inside it is reported, not thrown. */
+export function assertFeatureBody(body: unknown): asserts body is { type: 'Feature'; geometry: unknown; properties: unknown; comment?: unknown } {
+  if (!isFeatureBody(body)) {
+    throw new BadRequestException('The body must be a GeoJSON Feature ({"type":"Feature","geometry":…,"properties":…})', { type: (body as { type?: unknown } | null)?.type ?? null }, 'invalid-feature');
+  }
+}
+
+export interface ValidateOptions {
+  /** the cluster being edited: excluded from the overlap check */
+  selfId?: string | null;
+  /** on update: the cluster's province and code, which cannot change */
+  fixed?: { province_code: string; code: string };
+}
+
+export async function validateClusterFeature(q: Queryable, feature: { geometry: unknown; properties: unknown }, options: ValidateOptions = {}): Promise<ClusterValidationReport> {
+  const repo = new ClustersRepository(q);
+  const geo = validateClusterGeometry(feature);
+  const props = feature.properties ?? {};
+  const attrs = validateClusterAttributes(props);
+  const errors: ReportIssue[] = [...geo.errors.map(fromPure), ...attrs.errors.map((e) => ({ ...e }))];
+  const warnings: ReportIssue[] = [...geo.warnings.map(fromPure), ...attrs.warnings.map((w) => ({ ...w }))];
+  const value = attrs.value;
+  value.status ??= 'planned';
+
+  // identity: province and code are fixed once the cluster exists
+  if (options.fixed) {
+    if (value.province_code !== null && value.province_code !== options.fixed.province_code) {
+      errors.push({ field: 'province_code', code: 'province-change', message: 'Không thể chuyển cụm công nghiệp sang tỉnh khác', message_en: `A cluster cannot move to another province (it belongs to ${options.fixed.province_code})` });
+    }
+    if (value.code !== null && value.code !== options.fixed.code) {
+      errors.push({ field: 'code', code: 'code-change', message: 'Không thể đổi mã cụm công nghiệp', message_en: `The cluster code ${options.fixed.code} cannot change` });
+    }
+    value.province_code = options.fixed.province_code;
+    value.code = options.fixed.code;
+  } else if (value.province_code === null && !attrs.errors.some((e) => e.field === 'province_code')) {
+    errors.push({ field: 'province_code', code: 'required', message: 'Mã tỉnh là bắt buộc', message_en: 'province_code is required' });
+  }
+
+  let epsg: number | null = null;
+  let provinceOk = false;
+  if (value.province_code) {
+    const info = await repo.provinceInfo(value.province_code);
+    provinceOk = info.exists;
+    epsg = info.epsg;
+    if (!info.exists) errors.push({ field: 'province_code', code: 'unknown-province', message: `Không có tỉnh mã ${value.province_code}`, message_en: `Unknown province ${value.province_code}` });
+  }
+  if (value.district_code) {
+    const owner = await repo.districtProvince(value.district_code);
+    if (owner === null) errors.push({ field: 'district_code', code: 'unknown-district', message: `Không có huyện mã ${value.district_code}`, message_en: `Unknown district ${value.district_code}` });
+    else if (value.province_code && owner !== value.province_code) {
+      errors.push({ field: 'district_code', code: 'district-not-in-province', message: `Huyện ${value.district_code} không thuộc tỉnh ${value.province_code}`, message_en: `District ${value.district_code} is not in province ${value.province_code}` });
+    }
+  }
+
+  const report: ClusterValidationReport = { ok: false, errors, warnings, geometry: geo.ok ? geo.geometry! : null, attributes: value };
+
+  // the shared validator found a crossing: PostGIS names it (ST_IsValidReason) and offers its repair
+  const onlySelfIntersection = !geo.ok && geo.errors.every((e) => e.code === 'self-intersection');
+  if (onlySelfIntersection) {
+    const pg = await repo.postgisValidity((feature as { geometry: Geometry }).geometry);
+    report.postgis = { valid: pg.valid, reason: pg.reason, location: pointXY(pg.location) ?? null };
+    report.make_valid_preview = pg.preview;
+    for (const e of errors) if (e.code === 'self-intersection') e.postgis_reason = pg.reason;
+  }
+
+  if (geo.ok) {
+    const geometry = geo.geometry!;
+    const pg = await repo.postgisValidity(geometry);
+    report.postgis = { valid: pg.valid, reason: pg.reason, location: pointXY(pg.location) ?? null };
+    if (!pg.valid) {
+      report.make_valid_preview = pg.preview;
+      errors.push({ code: 'postgis-invalid', message: `PostGIS: hình học không hợp lệ (${pg.reason})`, message_en: `PostGIS: invalid geometry (${pg.reason})`, reason: pg.reason, location: pointXY(pg.location) });
+    } else {
+      if (provinceOk && value.province_code) {
+        const s = await repo.spatialChecks(geometry, value.province_code, PROVINCE_TOLERANCE_M);
+        report.area_ha = s.area_ha;
+        report.area_ha_vn2000 = s.area_ha_vn2000;
+        report.vn2000_epsg = s.vn2000_epsg ?? epsg;
+        if (!s.inside) {
+          errors.push({
+            code: 'outside-province',
+            message: `Ranh giới vượt ra ngoài tỉnh ${value.province_code} quá ${PROVINCE_TOLERANCE_M} m (${s.outside_ha.toFixed(4)} ha bên ngoài)`,
+            message_en: `The boundary extends more than ${PROVINCE_TOLERANCE_M} m outside province ${value.province_code} (${s.outside_ha.toFixed(4)} ha outside)`,
+            province_code: value.province_code,
+            outside_ha: s.outside_ha,
+            tolerance_m: PROVINCE_TOLERANCE_M,
+            location: pointXY(s.outside_location),
+          });
+        }
+      }
+      if (value.status !== 'removed') {
+        const overlaps = await repo.overlaps(geometry, options.selfId ?? null, MIN_OVERLAP_HA);
+        report.overlaps = overlaps.map(({ cluster_id, code, overlap_ha }) => ({ cluster_id, code, overlap_ha }));
+        for (const o of overlaps) {
+          errors.push({
+            code: 'overlap',
+            message: `Chồng lấn ${o.overlap_ha.toFixed(4)} ha với cụm công nghiệp ${o.code}`,
+            message_en: `Overlaps cluster ${o.code} by ${o.overlap_ha.toFixed(4)} ha`,
+            cluster_id: o.cluster_id,
+            other_code: o.code,
+            overlap_ha: o.overlap_ha,
+            location: pointXY(o.location),
+          });
+        }
+      }
+    }
+  }
+  report.ok = errors.length === 0;
+  return report;
+}
+
+/** The exception for a failed report: 422 invalid-geometry when any geometry problem, else 422 invalid-attributes. */
+export function validationException(report: ClusterValidationReport) {
+  const geometric = report.errors.some((e) => GEOMETRY_CODES.has(e.code) && !e.field);
+  const first = report.errors[0];
+  const summary = `${report.errors.length} problem(s): ${first?.message_en ?? ''}`;
+  return geometric
+    ? new InvalidGeometryException(`Invalid cluster boundary — ${summary}`, report)
+    : new UnprocessableEntityException(`Invalid cluster attributes — ${summary}`, report, 'invalid-attributes');
+}
