@@ -1,0 +1,25 @@
+import type { ComponentType, LazyExoticComponent } from 'react';
+import type { Role } from '../auth/roles.ts';
+import type { Bilingual } from '../i18n/dictionary.ts';
+
+/** What every page component receives. */
+export interface PageProps {
+  /** Path parameters, e.g. `{ code }` for `/c/:code`. */
+  params: Record<string, string>;
+}
+
+export type PageComponent = ComponentType<PageProps> | LazyExoticComponent<ComponentType<PageProps>>;
+
+export interface RouteDef {
+  /** `/plan`, `/c/:code` … */
+  path: string;
+  page: PageComponent;
+  /** Document title and nav label. */
+  title?: Bilingual;
+  /** Who may open it: 'public' (default), 'user' (any signed-in account) or a list of roles. */
+  access?: 'public' | 'user' | readonly Role[];
+  /** Shown in the header nav (to those allowed). */
+  nav?: boolean;
+  /** 'full': the page fills the viewport under the header (maps); 'page': a padded, scrolling document. */
+  layout?: 'full' | 'page';
+}
