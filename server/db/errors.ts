@@ -1,6 +1,6 @@
 /** Start-up failures of the database layer; the message is meant for the operator, as is. */
 export class DatabaseStartupError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'DatabaseStartupError';
   }

@@ -1,0 +1,102 @@
+import type { Bilingual } from '../../i18n/index.tsx';
+
+/** A row of GET /api/stats. */
+export interface StatsRow {
+  code: string;
+  name: string;
+  planned_count: number;
+  established_count: number;
+  operating_count: number;
+  planned_ha: number;
+  established_ha: number;
+  industrial_land_ha: number;
+  leased_ha: number;
+  occupancy_pct: number | null;
+  wastewater_operating: number;
+  nonconforming_count: number;
+}
+
+export const MEASURES = [
+  'planned_count',
+  'established_count',
+  'operating_count',
+  'fulfilment_pct',
+  'planned_ha',
+  'established_ha',
+  'industrial_land_ha',
+  'leased_ha',
+  'occupancy_pct',
+  'wastewater_operating',
+  'nonconforming_count',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+
+export const MEASURE_LABELS: Record<Measure, Bilingual> = {
+  planned_count: { vi: 'Số CCN theo quy hoạch', en: 'Planned clusters' },
+  established_count: { vi: 'Số CCN đã thành lập', en: 'Established clusters' },
+  operating_count: { vi: 'Số CCN đang hoạt động', en: 'Operating clusters' },
+  fulfilment_pct: { vi: 'Tỷ lệ thực hiện quy hoạch (%)', en: 'Plan fulfilment (%)' },
+  planned_ha: { vi: 'Diện tích quy hoạch (ha)', en: 'Planned area (ha)' },
+  established_ha: { vi: 'Diện tích đã thành lập (ha)', en: 'Established area (ha)' },
+  industrial_land_ha: { vi: 'Đất công nghiệp (ha)', en: 'Industrial land (ha)' },
+  leased_ha: { vi: 'Đất đã cho thuê (ha)', en: 'Leased land (ha)' },
+  occupancy_pct: { vi: 'Tỷ lệ lấp đầy (%)', en: 'Occupancy (%)' },
+  wastewater_operating: { vi: 'CCN có trạm XLNT đang vận hành', en: 'With an operating wastewater plant' },
+  nonconforming_count: { vi: 'CCN chưa phù hợp quy định', en: 'Non-conforming clusters' },
+};
+
+/** The value of a measure for one row; fulfilment = established ÷ planned. */
+export function measureValue(row: StatsRow, m: Measure): number | null {
+  if (m === 'fulfilment_pct') return row.planned_count > 0 ? Math.round((row.established_count / row.planned_count) * 10000) / 100 : null;
+  return row[m];
+}
+
+/** Sum of rows, with ratios recomputed (occupancy from the land sums). */
+export function totalRow(rows: readonly StatsRow[], name: string): StatsRow {
+  const t: StatsRow = { code: 'VN', name, planned_count: 0, established_count: 0, operating_count: 0, planned_ha: 0, established_ha: 0, industrial_land_ha: 0, leased_ha: 0, occupancy_pct: null, wastewater_operating: 0, nonconforming_count: 0 };
+  let occLeased = 0;
+  let occIndustrial = 0;
+  for (const r of rows) {
+    t.planned_count += r.planned_count;
+    t.established_count += r.established_count;
+    t.operating_count += r.operating_count;
+    t.planned_ha += r.planned_ha;
+    t.established_ha += r.established_ha;
+    t.industrial_land_ha += r.industrial_land_ha;
+    t.leased_ha += r.leased_ha;
+    t.wastewater_operating += r.wastewater_operating;
+    t.nonconforming_count += r.nonconforming_count;
+    if (r.occupancy_pct !== null && r.industrial_land_ha > 0) {
+      occIndustrial += r.industrial_land_ha;
+      occLeased += (r.occupancy_pct / 100) * r.industrial_land_ha;
+    }
+  }
+  for (const k of ['planned_ha', 'established_ha', 'industrial_land_ha', 'leased_ha'] as const) t[k] = Math.round(t[k] * 100) / 100;
+  t.occupancy_pct = occIndustrial > 0 ? Math.round((occLeased / occIndustrial) * 10000) / 100 : null;
+  return t;
+}
+
+export const SCALE = ['#f1f5fb', '#c9dcf0', '#93bde3', '#5597cf', '#2a6fb3', '#0d4a8a'];
+export const NO_DATA = '#e7e7e7';
+
+/**
+ * Up to five equal-interval classes between the smallest and the largest positive value (upper bounds,
+ * rounded up to integers for counts); zero keeps a class of its own, null is "no data".
+ */
+export function classBreaks(values: readonly (number | null)[], integer = false): { min: number; breaks: number[] } {
+  const positive = values.filter((v): v is number => v !== null && v > 0);
+  if (positive.length === 0) return { min: 0, breaks: [] };
+  const min = Math.min(...positive);
+  const max = Math.max(...positive);
+  const step = (max - min) / 5;
+  const raw = step === 0 ? [max] : [1, 2, 3, 4, 5].map((i) => (i === 5 ? max : min + step * i));
+  const breaks = [...new Set(integer ? raw.map((b) => Math.ceil(b - 1e-9)) : raw)];
+  return { min, breaks };
+}
+
+export function colorFor(value: number | null, breaks: readonly number[]): string {
+  if (value === null) return NO_DATA;
+  if (value <= 0 || breaks.length === 0) return SCALE[0]!;
+  for (let i = 0; i < breaks.length; i++) if (value <= breaks[i]! + 1e-9) return SCALE[i + 1]!;
+  return SCALE[SCALE.length - 1]!;
+}
