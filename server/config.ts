@@ -15,6 +15,8 @@ export interface AppConfig {
   demoPassword: string;
   /** Secure cookies when served over HTTPS behind a proxy. */
   secureCookies: boolean;
+  /** 'auto' uses ST_AsMVT where PostGIS has it; 'js' forces the JavaScript encoder. */
+  tileEncoder: 'auto' | 'js';
 }
 
 export class ConfigError extends Error {
@@ -47,6 +49,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  const tileEncoder = (env.TILE_ENCODER ?? 'auto') as 'auto' | 'js';
+  if (!['auto', 'js'].includes(tileEncoder)) problems.push(`TILE_ENCODER must be auto or js, got "${env.TILE_ENCODER}"`);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -57,5 +62,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     demoPassword: env.DEMO_PASSWORD ?? 'demo-password',
     secureCookies: env.SECURE_COOKIES === 'true',
+    tileEncoder,
   };
 }

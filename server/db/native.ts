@@ -76,6 +76,8 @@ export async function openNativeDatabase(options: NativeOptions): Promise<Native
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     max: options.maxConnections ?? 10,
     application_name: 'cluster-atlas',
+    // JIT compilation costs seconds on large spatial queries and never pays back for our short ones
+    options: '-c jit=off',
   });
   // idle clients can error when the server restarts; log-and-drop rather than crash
   pool.on('error', () => undefined);

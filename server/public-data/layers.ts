@@ -1,0 +1,214 @@
+/**
+ * The public layers shared by OGC API – Features, vector tiles and downloads: what each one exposes and
+ * the static SQL that reads it. Only approved, published data and whitelisted attributes appear here;
+ * no author, comment, account or review state ever does. Every fragment below is static SQL; values
+ * only ever travel as $n parameters.
+ */
+import type { Queryable } from '../db/database.ts';
+
+export type LayerId = 'clusters' | 'plan-items' | 'provinces' | 'regions' | 'residential-zones';
+export const LAYER_IDS: readonly LayerId[] = ['clusters', 'plan-items', 'provinces', 'regions', 'residential-zones'];
+
+export interface LayerFilter {
+  /** query parameter, e.g. province */
+  param: string;
+  /** static SQL expression compared with the parameter as text */
+  column: string;
+  description: string;
+}
+
+export interface Licence {
+  name: string;
+  url: string;
+  attribution: string;
+}
+
+/** The public cluster data is open government data; the boundaries derive from Open Development Vietnam (CC BY-SA). */
+export const REGISTRY_LICENCE: Licence = {
+  name: 'CC BY 4.0',
+  url: 'https://creativecommons.org/licenses/by/4.0/',
+  attribution: 'Cluster Atlas — dữ liệu cụm công nghiệp đã được phê duyệt (approved industrial cluster data)',
+};
+export const BOUNDARY_LICENCE: Licence = {
+  name: 'CC BY-SA 4.0',
+  url: 'https://creativecommons.org/licenses/by-sa/4.0/',
+  attribution: 'Địa phận tỉnh © Open Development Vietnam (CC BY-SA 4.0), adapted by Cluster Atlas',
+};
+
+export interface SqlLayer {
+  id: LayerId;
+  title: string;
+  description: string;
+  licence: Licence;
+  /** FROM clause with the joins that restrict the layer to public rows (alias of the main row: t) */
+  from: string;
+  /** static conditions that keep unpublished rows out */
+  where: string[];
+  idExpr: string;
+  geomExpr: string;
+  /** json_build_object(...) of the public attributes, in a stable order */
+  propertiesExpr: string;
+  orderBy: string;
+  filters: LayerFilter[];
+  /** The attribute names in the order of propertiesExpr (CSV header, OpenAPI schema). */
+  attributes: string[];
+}
+
+const CLUSTER_JSON_ATTRIBUTES = [
+  'communes',
+  'decision_no',
+  'decision_date',
+  'decision_authority',
+  'plan_phase',
+  'planned_area_ha',
+  'industrial_land_ha',
+  'leased_ha',
+  'occupancy_pct',
+  'investor',
+  'tenants',
+  'workers',
+  'industries',
+  'craft_village',
+  'mountainous_district',
+  'wastewater',
+  'hazard_class',
+  'investment_capital_bn_vnd',
+] as const;
+
+const CLUSTERS: SqlLayer = {
+  id: 'clusters',
+  title: 'Cụm công nghiệp (Industrial clusters)',
+  description: 'Approved industrial clusters (cụm công nghiệp): the published version of each, never a draft.',
+  licence: REGISTRY_LICENCE,
+  // the published version only: the pointer, never the head
+  from: 'clusters c JOIN cluster_versions t ON t.cluster_id = c.id AND t.version = c.published_version',
+  where: ['c.published_version IS NOT NULL'],
+  idExpr: 'c.id::text',
+  geomExpr: 't.geom',
+  propertiesExpr: `json_build_object(
+    'code', c.code, 'name', t.name, 'province_code', t.province_code, 'district_code', t.district_code, 'status', t.status,
+    ${CLUSTER_JSON_ATTRIBUTES.map((a) => `'${a}', t.properties->'${a}'`).join(', ')},
+    'area_ha', round(t.area_ha::numeric, 4), 'area_ha_vn2000', round(t.area_ha_vn2000::numeric, 4),
+    'version', c.published_version,
+    'approved_at', (SELECT min(e.at) FROM cluster_review_events e
+                     WHERE e.cluster_id = c.id AND e.version = c.published_version AND e.state = 'approved'))`,
+  orderBy: 'c.code',
+  filters: [
+    { param: 'province', column: 't.province_code', description: 'GSO province code (2 digits, 2009 division)' },
+    { param: 'district', column: 't.district_code', description: 'GSO district code (3 digits)' },
+    { param: 'status', column: 't.status', description: 'planned | established | operating | expanding | suspended | removed' },
+    { param: 'code', column: 'c.code', description: 'cluster code' },
+    { param: 'wastewater', column: "t.properties->>'wastewater'", description: 'none | under-construction | operating' },
+    { param: 'plan_phase', column: "t.properties->>'plan_phase'", description: 'to-2015 | 2016-2020 | vision-2025' },
+  ],
+  attributes: ['code', 'name', 'province_code', 'district_code', 'status', ...CLUSTER_JSON_ATTRIBUTES, 'area_ha', 'area_ha_vn2000', 'version', 'approved_at'],
+};
+
+const PROVINCES: SqlLayer = {
+  id: 'provinces',
+  title: 'Tỉnh, thành phố (Provinces, 2009–2025)',
+  description: 'The 63 provinces of the 2009–2025 division with their socio-economic region.',
+  licence: BOUNDARY_LICENCE,
+  from: 'provinces t JOIN regions r ON r.code = t.region_code',
+  where: [],
+  idExpr: 't.code',
+  geomExpr: 't.geom',
+  propertiesExpr: `json_build_object('code', t.code, 'name', t.name, 'short_name', t.short_name, 'region', t.region_code, 'region_name', r.name_vi)`,
+  orderBy: 't.code',
+  filters: [
+    { param: 'region', column: 't.region_code', description: 'region key' },
+    { param: 'code', column: 't.code', description: 'GSO province code' },
+  ],
+  attributes: ['code', 'name', 'short_name', 'region', 'region_name'],
+};
+
+const RESIDENTIAL_ZONES: SqlLayer = {
+  id: 'residential-zones',
+  title: 'Khu dân cư (Residential zones)',
+  description: 'Residential zones (urban, rural settlement, craft village, sensitive) used for isolation distances.',
+  licence: REGISTRY_LICENCE,
+  from: 'residential_zones t',
+  where: [],
+  idExpr: 't.id',
+  geomExpr: 't.geom',
+  propertiesExpr: `json_build_object('kind', t.kind, 'name', t.name, 'population', t.population, 'province_code', t.province_code, 'source', t.source)`,
+  orderBy: 't.id',
+  filters: [
+    { param: 'kind', column: 't.kind', description: 'urban | rural-settlement | craft-village | sensitive' },
+    { param: 'province', column: 't.province_code', description: 'GSO province code of the zone' },
+    { param: 'source', column: 't.source', description: 'data source (synthetic data is marked)' },
+  ],
+  attributes: ['kind', 'name', 'population', 'province_code', 'source'],
+};
+
+/**
+ * Plan items are versioned and reviewed like clusters (sql/020): the public sees the published version of
+ * each item of an approved plan, never a draft item version nor a draft or superseded plan.
+ */
+const PLAN_ITEMS: SqlLayer = {
+  id: 'plan-items',
+  title: 'Cụm công nghiệp trong quy hoạch (Planned clusters)',
+  description: 'Planned clusters of the approved master plans (to 2020, vision 2025): the published version of each item.',
+  licence: REGISTRY_LICENCE,
+  from: `plan_items i JOIN plan_item_versions t ON t.item_id = i.id AND t.version = i.published_version
+         JOIN plans pl ON pl.id = i.plan_id`,
+  where: ['i.published_version IS NOT NULL', "pl.status = 'approved'"],
+  idExpr: 'i.id::text',
+  geomExpr: 't.geom',
+  propertiesExpr: `json_build_object('name', t.name, 'province_code', t.province_code, 'district_code', t.district_code,
+    'phase', t.phase, 'planned_area_ha', t.planned_area_ha, 'status', t.status, 'cluster_id', t.cluster_id,
+    'plan_id', i.plan_id, 'plan_name', pl.name, 'plan_decision_no', pl.decision_no, 'version', i.published_version)`,
+  orderBy: 'i.id',
+  filters: [
+    { param: 'province', column: 't.province_code', description: 'GSO province code' },
+    { param: 'district', column: 't.district_code', description: 'GSO district code' },
+    { param: 'phase', column: 't.phase', description: 'to-2015 | 2016-2020 | vision-2025' },
+    { param: 'status', column: 't.status', description: 'proposed | in-plan | established | removed-from-plan' },
+  ],
+  attributes: ['name', 'province_code', 'district_code', 'phase', 'planned_area_ha', 'status', 'cluster_id', 'plan_id', 'plan_name', 'plan_decision_no', 'version'],
+};
+
+export const REGIONS_META = {
+  id: 'regions' as const,
+  title: 'Vùng kinh tế – xã hội (Socio-economic regions)',
+  description: 'The six socio-economic regions, each the dissolve of its provinces (display geometry).',
+  licence: BOUNDARY_LICENCE,
+  filters: [{ param: 'code', column: '', description: 'region key' }] as LayerFilter[],
+  attributes: ['code', 'name', 'name_en', 'province_codes'],
+};
+
+export interface Catalog {
+  layers: Map<Exclude<LayerId, 'regions'>, SqlLayer>;
+  regions: typeof REGIONS_META;
+}
+
+interface Detection {
+  residential: boolean;
+  planItems: boolean;
+}
+
+// Tables of other areas appear when their migrations run; only "present" is cached (tables do not vanish).
+const detected = new WeakMap<object, Detection>();
+
+export async function detectLayers(db: Queryable): Promise<Detection> {
+  const cached = detected.get(db);
+  if (cached && cached.residential && cached.planItems) return cached;
+  const r = await db.query<Detection>(
+    `SELECT to_regclass('residential_zones') IS NOT NULL AS residential,
+            (to_regclass('plan_items') IS NOT NULL AND to_regclass('plan_item_versions') IS NOT NULL
+             AND to_regclass('plans') IS NOT NULL) AS "planItems"`,
+  );
+  const d = r.rows[0];
+  if (d.residential || d.planItems) detected.set(db, d);
+  return d;
+}
+
+export async function catalog(db: Queryable): Promise<Catalog> {
+  const d = await detectLayers(db);
+  const layers = new Map<Exclude<LayerId, 'regions'>, SqlLayer>();
+  layers.set('clusters', CLUSTERS);
+  if (d.planItems) layers.set('plan-items', PLAN_ITEMS);
+  layers.set('provinces', PROVINCES);
+  if (d.residential) layers.set('residential-zones', RESIDENTIAL_ZONES);
+  return { layers, regions: REGIONS_META };
+}

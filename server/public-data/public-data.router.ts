@@ -1,0 +1,40 @@
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context.ts';
+import { PublicDataService } from './public-data.service.ts';
+
+function downloadsBase(req: Request): string {
+  return `${req.protocol}://${req.get('host')}${req.baseUrl}/downloads`;
+}
+
+/** Public, login-free data: downloads of the public layers and the investment-opportunities list. Mounted at /api/public. */
+export function createPublicDataRouter(ctx: AppContext): Router {
+  const service = new PublicDataService(ctx.db);
+  const router = Router();
+
+  router.get('/downloads', async (req, res) => {
+    res.set('Cache-Control', 'public, no-cache').json(await service.index(downloadsBase(req)));
+  });
+
+  router.get('/downloads/:file', async (req, res) => {
+    const plan = await service.download(req.params.file);
+    res.set({
+      'Content-Type': plan.format === 'geojson' ? 'application/geo+json; charset=utf-8' : 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${plan.filename}"`,
+      'Cache-Control': 'public, no-cache',
+      Link: `<${plan.licence.url}>; rel="license"; title="${plan.licence.name}"`,
+      'X-Data-License': plan.licence.name,
+      'X-Data-Date': plan.dataDate ? plan.dataDate.toISOString() : 'unknown',
+    });
+    if (plan.dataDate) res.set('Last-Modified', plan.dataDate.toUTCString());
+    for await (const chunk of plan.chunks()) {
+      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  });
+
+  router.get('/opportunities', async (req, res) => {
+    res.set('Cache-Control', 'public, no-cache').json(await service.opportunities(req.query as Record<string, unknown>));
+  });
+
+  return router;
+}

@@ -1,0 +1,75 @@
+import type { Queryable } from '../db/database.ts';
+import { withoutJit } from '../public-data/no-jit.ts';
+import { TILE_BUFFER, TILE_EXTENT, attributesAt, minSizeDegrees, type TileLayer } from './tile-layers.ts';
+
+export interface TileCoords {
+  z: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * $1..$3 = z/x/y, $4 = buffer margin (fraction of the tile), $5 = minimum feature size in degrees.
+ * env is the tile in Web Mercator; env4326 the buffered tile in lon/lat, for the GiST index.
+ */
+const BOUNDS = `b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env,
+                            ST_Transform(ST_TileEnvelope($1, $2, $3, margin => $4::float8), 4326) AS env4326)`;
+
+function conditions(layer: TileLayer, where: string[], geom: string, z: number): string {
+  return [
+    ...where,
+    ...(layer.lowZoomIndexes?.filter((i) => z <= i.maxZoom).slice(0, 1).map((i) => i.predicate) ?? []),
+    `${geom} && b.env4326`,
+    // size filter on the bbox (cheap, no area computation); $5 = 0 keeps everything
+    `($5::float8 = 0 OR greatest(ST_XMax(${geom}) - ST_XMin(${geom}), ST_YMax(${geom}) - ST_YMin(${geom})) >= $5::float8)`,
+  ].join(' AND ');
+}
+
+function params(layer: TileLayer, t: TileCoords): unknown[] {
+  return [t.z, t.x, t.y, TILE_BUFFER / TILE_EXTENT, minSizeDegrees(layer, t.z)];
+}
+
+export class TilesRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async layerVersion(layer: string): Promise<number | null> {
+    const r = await this.db.query<{ version: number }>('SELECT version FROM layer_versions WHERE layer = $1', [layer]);
+    return r.rows[0]?.version ?? null;
+  }
+
+  /** Native PostGIS: the whole tile in one statement, with the layer version read in the same snapshot. */
+  async mvt(layer: TileLayer, where: string[], t: TileCoords): Promise<{ tile: Uint8Array; version: number | null }> {
+    const geom = layer.geom(t.z);
+    const attrs = attributesAt(layer, t.z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
+    const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; version: number | null }>(
+      `WITH ${BOUNDS}
+       SELECT (SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (
+                 SELECT ${attrs}, ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+                 FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}
+               ) q WHERE q.geom IS NOT NULL) AS tile,
+              (SELECT version FROM layer_versions WHERE layer = $6) AS version`,
+      [...params(layer, t), layer.id],
+    ));
+    const row = r.rows[0];
+    return { tile: row.tile ?? new Uint8Array(0), version: row.version };
+  }
+
+  /**
+   * For the JavaScript encoder: the features of the buffered tile as a GeoJSON FeatureCollection text,
+   * pre-clipped to the buffered tile so huge polygons (provinces) do not travel whole.
+   */
+  async features(layer: TileLayer, where: string[], t: TileCoords): Promise<{ collection: string; version: number | null }> {
+    const geom = layer.geom(t.z);
+    const props = attributesAt(layer, t.z).map(([name, expr]) => `'${name}', ${expr}`).join(', ');
+    const r = await withoutJit(this.db, (q) => q.query<{ collection: string; version: number | null }>(
+      `WITH ${BOUNDS}
+       SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce((
+                SELECT json_agg(json_build_object('type', 'Feature', 'properties', json_build_object(${props}),
+                         'geometry', ST_AsGeoJSON(ST_ClipByBox2D(${geom}, b.env4326), 7)::json))
+                FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}), '[]'::json))::text AS collection,
+              (SELECT version FROM layer_versions WHERE layer = $6) AS version`,
+      [...params(layer, t), layer.id],
+    ));
+    return r.rows[0];
+  }
+}

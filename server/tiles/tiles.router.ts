@@ -1,0 +1,36 @@
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context.ts';
+import type { AppConfig } from '../config.ts';
+import { NotFoundException } from '../errors.ts';
+import { MVT_MEDIA_TYPE, TilesService, type EncoderChoice } from './tiles.service.ts';
+
+function baseUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+}
+
+/** Vector tiles and TileJSON at /tiles (mounted on the app, next to /api). */
+export function createTilesRouter(ctx: AppContext, options: { encoder?: EncoderChoice } = {}): Router {
+  // tileEncoder: 'js' forces the JavaScript encoder even where ST_AsMVT works (tests, comparisons)
+  const encoder = options.encoder ?? ctx.config.tileEncoder;
+  const service = new TilesService(ctx.db, { encoder });
+  const router = Router();
+
+  router.get('/versions.json', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await service.versions());
+  });
+
+  router.get('/:layer.json', async (req, res) => {
+    res.set('Cache-Control', 'public, no-cache').json(await service.tileJson(baseUrl(req), req.params.layer));
+  });
+
+  router.get('/:layer/:z/:x/:y.pbf', async (req, res) => {
+    const { layer, z, x, y } = req.params;
+    const result = await service.tile(layer, z, x, y, req.get('If-None-Match'));
+    res.set({ ETag: result.etag, 'Cache-Control': result.cacheControl, Vary: 'Accept-Encoding', 'X-Tile-Encoder': service.encoder });
+    if (result.status !== 200) return res.status(result.status).end();
+    res.status(200).type(MVT_MEDIA_TYPE).send(Buffer.from(result.body!.buffer, result.body!.byteOffset, result.body!.byteLength));
+  });
+
+  router.use((req, _res, next) => next(new NotFoundException(`No tile resource at ${req.originalUrl.split('?')[0]}`, undefined, 'tile-not-found')));
+  return router;
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import { NotFoundException } from '../errors.ts';
+import { catalog, type LayerId } from '../public-data/layers.ts';
+import { cachedNationalExtent } from '../public-data/features.repository.ts';
+import { encodeTile } from './js-encoder.ts';
+import { TILE_LAYERS, type TileLayer } from './tile-layers.ts';
+import { TilesRepository, type TileCoords } from './tiles.repository.ts';
+
+export type EncoderChoice = 'auto' | 'js';
+
+export interface TileResult {
+  status: 200 | 204 | 304;
+  body?: Uint8Array;
+  etag: string;
+  cacheControl: string;
+}
+
+export const MVT_MEDIA_TYPE = 'application/vnd.mapbox-vector-tile';
+
+/** Weak comparison of an If-None-Match header with our ETag (lists and * included). */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const strip = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
+}
+
+function weakEtag(...parts: Array<string | number>): string {
+  return `W/"${createHash('sha1').update(parts.join('|')).digest('base64url').slice(0, 22)}"`;
+}
+
+function notFound(message: string): NotFoundException {
+  return new NotFoundException(message, undefined, 'tile-not-found');
+}
+
+/**
+ * Vector tiles of the public layers. ETags come from the layer's data version in the database (bumped by
+ * triggers in the writing transaction), so every instance agrees and a changed layer never serves an old
+ * ETag; where no version is tracked the ETag is a hash of the tile bytes.
+ */
+export class TilesService {
+  private readonly repository: TilesRepository;
+  readonly encoder: 'native' | 'js';
+
+  constructor(
+    private readonly db: Database,
+    options: { encoder?: EncoderChoice } = {},
+  ) {
+    this.repository = new TilesRepository(db);
+    this.encoder = options.encoder !== 'js' && db.capabilities.mvt ? 'native' : 'js';
+  }
+
+  /** The layer if it exists in this database, with the public-row conditions of its table. */
+  async layer(id: string): Promise<{ layer: TileLayer; where: string[] }> {
+    if (!Object.hasOwn(TILE_LAYERS, id)) throw notFound(`Unknown tile layer "${id}"`);
+    const layer = TILE_LAYERS[id as keyof typeof TILE_LAYERS];
+    const sqlLayer = (await catalog(this.db)).layers.get(layer.id);
+    if (!sqlLayer) throw notFound(`The tile layer "${id}" has no data table in this database yet`);
+    return { layer, where: layer.where };
+  }
+
+  parseCoords(layer: TileLayer, z: string, x: string, y: string): TileCoords {
+    if (![z, x, y].every((v) => /^\d{1,9}$/.test(v))) throw notFound('Tile coordinates must be non-negative integers');
+    const coords = { z: Number(z), x: Number(x), y: Number(y) };
+    if (coords.z < layer.minzoom || coords.z > layer.maxzoom) throw notFound(`Zoom ${coords.z} is outside ${layer.minzoom}–${layer.maxzoom} for layer "${layer.id}"`);
+    const n = 2 ** coords.z;
+    if (coords.x >= n || coords.y >= n) throw notFound(`Tile ${coords.z}/${coords.x}/${coords.y} does not exist`);
+    return coords;
+  }
+
+  async tile(id: string, z: string, x: string, y: string, ifNoneMatch?: string): Promise<TileResult> {
+    const { layer, where } = await this.layer(id);
+    const t = this.parseCoords(layer, z, x, y);
+    const etagOf = (version: number) => weakEtag('tile', layer.id, version, t.z, t.x, t.y, this.encoder);
+
+    // cheap revalidation: one indexed lookup, no tile work
+    if (ifNoneMatch) {
+      const version = await this.repository.layerVersion(layer.id);
+      if (version !== null && matchesEtag(ifNoneMatch, etagOf(version))) {
+        return { status: 304, etag: etagOf(version), cacheControl: layer.cacheControl };
+      }
+    }
+
+    let bytes: Uint8Array;
+    let version: number | null;
+    if (this.encoder === 'native') {
+      ({ tile: bytes, version } = await this.repository.mvt(layer, where, t));
+    } else {
+      const r = await this.repository.features(layer, where, t);
+      version = r.version;
+      bytes = encodeTile(layer.id, JSON.parse(r.collection), t.z, t.x, t.y);
+    }
+    const etag = version !== null ? etagOf(version) : weakEtag('bytes', layer.id, this.encoder, createHash('sha1').update(bytes).digest('hex'));
+    if (version === null && matchesEtag(ifNoneMatch, etag)) return { status: 304, etag, cacheControl: layer.cacheControl };
+    if (bytes.length === 0) return { status: 204, etag, cacheControl: layer.cacheControl };
+    return { status: 200, body: bytes, etag, cacheControl: layer.cacheControl };
+  }
+
+  /** Data versions of the tile layers, for clients that bump their source when a layer changes. */
+  async versions(): Promise<Record<string, number | null>> {
+    const available = (await catalog(this.db)).layers;
+    const out: Record<string, number | null> = {};
+    for (const id of Object.keys(TILE_LAYERS) as Array<keyof typeof TILE_LAYERS>) {
+      if (available.has(id)) out[id] = await this.repository.layerVersion(id);
+    }
+    return out;
+  }
+
+  async tileJson(base: string, id: string) {
+    const { layer } = await this.layer(id);
+    const [extent, version] = await Promise.all([cachedNationalExtent(this.db), this.repository.layerVersion(layer.id)]);
+    const sqlLayer = (await catalog(this.db)).layers.get(layer.id as Exclude<LayerId, 'regions'>);
+    return {
+      tilejson: '3.0.0',
+      name: layer.id,
+      description: layer.title,
+      version: '1.0.0',
+      attribution: sqlLayer?.licence.attribution,
+      scheme: 'xyz',
+      tiles: [`${base}/${layer.id}/{z}/{x}/{y}.pbf`],
+      minzoom: layer.minzoom,
+      maxzoom: layer.maxzoom,
+      bounds: extent,
+      center: [105.85, 21.03, Math.max(layer.minzoom, 8)],
+      // bumps whenever the layer's data changes; clients may append it to the tile URL to refresh
+      data_version: version,
+      vector_layers: [{ id: layer.id, description: layer.title, minzoom: layer.minzoom, maxzoom: layer.maxzoom, fields: layer.fields }],
+    };
+  }
+}
