@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import type { FacilityViewer } from './facilities.repository.ts';
 
 export interface AmongResidentialRow {
   facility_id: string;
@@ -26,12 +27,13 @@ export interface AmongResidentialRow {
  * Distances are geodesic (geography) rounded to 0.1 m, the precision of decisions, and compared
  * strictly: a zone exactly at the distance is compliant. The GiST index is used through a bounding
  * box expanded by the distance (5% safety margin in degrees); the exact test follows on the spheroid.
- * Relocated facilities have left their site and are not listed.
+ * Relocated facilities have left their site and are not listed. Each facility is judged at the version the
+ * viewer may see (head for staff of its province, ministry, admin; published otherwise; none → not listed).
  */
 export class AmongResidentialRepository {
   constructor(private readonly db: Queryable) {}
 
-  async find(input: { province: string | null; classes: string[]; distances: number[]; unknownDistance: number; limit: number }): Promise<AmongResidentialRow[]> {
+  async find(input: { province: string | null; classes: string[]; distances: number[]; unknownDistance: number; limit: number; viewer: FacilityViewer }): Promise<AmongResidentialRow[]> {
     const r = await this.db.query<AmongResidentialRow>(
       `WITH dist AS (SELECT * FROM unnest($2::text[], $3::float8[]) AS d(hazard_class, distance_m)),
        fac AS (
@@ -39,7 +41,8 @@ export class AmongResidentialRepository {
                 COALESCE(d.distance_m, $4::float8) AS required_m,
                 ST_PointOnSurface(v.geom) AS pt, radians(ST_Y(ST_PointOnSurface(v.geom))) AS phi
          FROM facilities f
-         JOIN facility_versions v ON v.facility_id = f.id AND v.version = f.head_version
+         JOIN facility_versions v ON v.facility_id = f.id
+          AND v.version = CASE WHEN $6::boolean OR f.province_code = $7::text THEN f.head_version ELSE f.published_version END
          LEFT JOIN dist d ON d.hazard_class = v.hazard_class
          WHERE ($1::text IS NULL OR f.province_code = $1) AND v.status <> 'relocated'
        ),
@@ -75,7 +78,7 @@ export class AmongResidentialRepository {
        ORDER BY CASE fac.hazard_class WHEN 'I' THEN 1 WHEN 'II' THEN 2 WHEN 'III' THEN 3 WHEN 'IV' THEN 4 WHEN 'V' THEN 5 ELSE 1 END,
                 z.nearest_distance_m, z.population DESC NULLS LAST, fac.id
        LIMIT $5`,
-      [input.province, input.classes, input.distances, input.unknownDistance, input.limit],
+      [input.province, input.classes, input.distances, input.unknownDistance, input.limit, input.viewer.seeAllUnpublished, input.viewer.ownProvince],
     );
     return r.rows;
   }

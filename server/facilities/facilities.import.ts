@@ -227,9 +227,11 @@ export async function importFacilitiesCsv(
     for (const r of pending) {
       const id = await txRepo.insertFacility({ province_code: r.properties.province_code, created_by: actor.user.id, source: 'import' });
       const geometry = JSON.stringify({ type: 'Point', coordinates: [r.lon!, r.lat!] });
-      await txRepo.insertVersion({ facility_id: id, version: 1, author_id: actor.user.id, comment: `import ${options.filename ?? ''} row ${r.row}`.trim(), properties: r.properties, geometry });
+      await txRepo.insertVersionRow({ facility_id: id, version: 1, author_id: actor.user.id, comment: `import ${options.filename ?? ''} row ${r.row}`.trim(), properties: r.properties, geometry });
       out.push(id);
     }
+    // imported facilities enter the review workflow as drafts, like any other save
+    await txRepo.insertReviewEvents(out, 1, 'draft', actor.user.id, `import ${options.filename ?? ''}`.trim());
     await new AuditRepository(tx).record({
       userId: actor.user.id,
       username: actor.user.username,

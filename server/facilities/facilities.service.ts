@@ -1,18 +1,13 @@
 import type { Database } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
-import { AuditRepository } from '../audit/audit.repository.ts';
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  InvalidGeometryException,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '../errors.ts';
+import { canSeeUnpublished } from '../auth/auth.middleware.ts';
+import { BadRequestException, InvalidGeometryException, NotFoundException, UnprocessableEntityException } from '../errors.ts';
 import { VIETNAM_EXTENT, validateClusterGeometry } from '../domain/geometry-validation.ts';
 import { HAZARD_CLASSES, DEFAULT_ISOLATION_TABLE, strictestDistanceM } from '../domain/hazard.ts';
-import { decide } from '../versioning/review-workflow.ts';
-import { FacilitiesRepository, type FacilityRow } from './facilities.repository.ts';
+import type { ReviewAction, ReviewState } from '../versioning/review-workflow.ts';
+import { PreconditionRequiredException, VersioningService, type ActionContext } from '../versioning/versioning.service.ts';
+import type { CommentRecord } from '../versioning/versioned.repository.ts';
+import { FacilitiesRepository, type FacilityDraft, type FacilityRow, type FacilityViewer } from './facilities.repository.ts';
 import { AmongResidentialRepository, type AmongResidentialRow } from './among-residential.repository.ts';
 import { validateFacilityAttributes, type FacilityAttributes } from './facility-attributes.ts';
 
@@ -23,11 +18,23 @@ export interface FacilityFeature {
   id: string;
   geometry: GeoJSON.Geometry;
   properties: FacilityAttributes;
-  /** foreign member: register metadata, kept out of the contract's properties */
-  meta: { version: number; created_at: string; updated_at: string; source: string; lon: number; lat: number };
+  /** foreign member: register and review metadata, kept out of the contract's properties */
+  meta: {
+    version: number;
+    created_at: string;
+    updated_at: string;
+    source: string;
+    lon: number;
+    lat: number;
+    review_state: ReviewState;
+    published_version: number | null;
+    /** staff of the province (and ministry/admin) only: the latest version in any state */
+    head_version?: number;
+  };
 }
 
-export function toFeature(row: FacilityRow): FacilityFeature {
+/** `staff`: the viewer may see unpublished versions of this facility (then head_version is shown too). */
+export function toFeature(row: FacilityRow, staff = true): FacilityFeature {
   return {
     type: 'Feature',
     id: row.id,
@@ -40,8 +47,26 @@ export function toFeature(row: FacilityRow): FacilityFeature {
       source: row.source,
       lon: row.lon,
       lat: row.lat,
+      review_state: row.review_state,
+      published_version: row.published_version,
+      ...(staff ? { head_version: row.head_version } : {}),
     },
   };
+}
+
+/** Which facility versions a user may read (see FacilityViewer); facilities are never public. */
+export function facilityViewer(user: SessionUser): FacilityViewer {
+  const national = user.role === 'ministry' || user.role === 'admin';
+  return { seeAllUnpublished: national, ownProvince: national ? null : user.province_code };
+}
+
+const MAX_COMMENT = 4000;
+
+function commentOf(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string') throw new BadRequestException('comment must be a string', { field: 'comment' }, 'invalid-comment');
+  if (value.length > MAX_COMMENT) throw new BadRequestException(`comment is longer than ${MAX_COMMENT} characters`, { field: 'comment' }, 'invalid-comment');
+  return value.trim() || null;
 }
 
 interface Actor {
@@ -78,12 +103,22 @@ export function checkFacilityGeometry(geometry: unknown): { ok: true; geometry: 
   return { ok: false, errors: [{ code: 'unsupported-geometry-type', message: `a facility site is a Point, Polygon or MultiPolygon, not ${geometry.type}` }] };
 }
 
+/**
+ * The facility register. Writes go through the generic VersioningService (server/versioning/): every save is a
+ * new immutable draft version, reviewed draft → submitted → approved like clusters, province-scoped, audited.
+ * Reads pick the version the viewer may see (facilityViewer); the router keeps the public out (401).
+ */
 export class FacilitiesService {
-  constructor(private readonly db: Database) {}
+  readonly versioning: VersioningService<FacilityDraft>;
+  private readonly repo: FacilitiesRepository;
 
-  private assertCanEdit(user: SessionUser, province: string) {
-    const d = decide({ id: user.id, role: user.role, province_code: user.province_code }, 'edit', province);
-    if (!d.allowed) throw new ForbiddenException(d.reason ?? 'You may not edit facilities of this province', { province_code: province, reason: d.code });
+  constructor(private readonly db: Database) {
+    this.repo = new FacilitiesRepository(db);
+    this.versioning = new VersioningService<FacilityDraft>(db, { entityType: 'facility', repository: (q) => new FacilitiesRepository(q) });
+  }
+
+  private ctx(actor: Actor): ActionContext {
+    return { actor: actor.user, ip: actor.ip };
   }
 
   /** Validates a Feature body; throws 400/422 with every problem listed. */
@@ -109,91 +144,174 @@ export class FacilitiesService {
     return { properties: p, geometry: geojson, warnings: attrs.warnings };
   }
 
+  /** Version 1 in state draft. */
   async create(actor: Actor, body: unknown): Promise<FacilityFeature & { warnings?: unknown[] }> {
-    const parsed = await this.parseFeature(body, new FacilitiesRepository(this.db));
-    this.assertCanEdit(actor.user, parsed.properties.province_code);
-    const comment = isObj(body) && typeof body.comment === 'string' ? body.comment : null;
-    const row = await this.db.transaction(async (tx) => {
-      const repo = new FacilitiesRepository(tx);
-      const id = await repo.insertFacility({ province_code: parsed.properties.province_code, created_by: actor.user.id });
-      await repo.insertVersion({ facility_id: id, version: 1, author_id: actor.user.id, comment, properties: parsed.properties, geometry: parsed.geometry });
-      await new AuditRepository(tx).record({
-        userId: actor.user.id,
-        username: actor.user.username,
-        action: 'facility.create',
-        entityType: 'facility',
-        entityId: id,
-        versionAfter: 1,
-        ip: actor.ip,
-      });
-      return (await repo.find(id))!;
+    const ctx = this.ctx(actor);
+    return this.versioning.audited(ctx, 'create', null, null, async () => {
+      const parsed = await this.parseFeature(body, this.repo);
+      const comment = commentOf(isObj(body) ? body.comment : undefined);
+      const draft: FacilityDraft = { properties: parsed.properties, geometry: parsed.geometry };
+      const saved = await this.versioning.create(ctx, parsed.properties.province_code, draft, comment);
+      const feature = await this.get(actor.user, saved.id);
+      return parsed.warnings.length ? { ...feature, warnings: parsed.warnings } : feature;
     });
-    const feature = toFeature(row);
-    return parsed.warnings.length ? { ...feature, warnings: parsed.warnings } : feature;
   }
 
-  /** A new immutable version; `expectedVersion` (If-Match or body.version) guards against lost updates. */
+  /**
+   * A new immutable draft version over the head. `expectedVersion` (If-Match or body.version) is required:
+   * missing → 428, stale → 409 stale-version, head under review → 409 under-review.
+   */
   async update(actor: Actor, id: string, body: unknown, expectedVersion: number | null): Promise<FacilityFeature> {
     if (!UUID_RE.test(id)) throw new NotFoundException(`No facility ${id}`);
-    const parsed = await this.parseFeature(body, new FacilitiesRepository(this.db));
-    const comment = isObj(body) && typeof body.comment === 'string' ? body.comment : null;
-    const row = await this.db.transaction(async (tx) => {
-      const repo = new FacilitiesRepository(tx);
-      const head = await repo.lockHead(id);
+    const ctx = this.ctx(actor);
+    return this.versioning.audited(ctx, 'update', id, expectedVersion, async () => {
+      // 404/403/428 before validation work; all rechecked under the row lock by VersioningService.save
+      const head = await this.repo.getHead(id);
       if (!head) throw new NotFoundException(`No facility ${id}`);
-      // both the current and the new province must be the editor's
-      this.assertCanEdit(actor.user, head.province_code);
-      this.assertCanEdit(actor.user, parsed.properties.province_code);
-      if (expectedVersion !== null && expectedVersion !== head.head_version) {
-        throw new ConflictException('The facility was changed by someone else; reload it', { expected: expectedVersion, current: head.head_version }, 'version-conflict');
+      this.versioning.assertAllowed(ctx, 'edit', head.province_code);
+      if (expectedVersion === null) {
+        throw new PreconditionRequiredException('This write needs an If-Match header with the version you edited (the ETag of GET /api/facilities/:id)', { current_version: head.head_version });
       }
-      const next = head.head_version + 1;
-      await repo.insertVersion({ facility_id: id, version: next, author_id: actor.user.id, comment, properties: parsed.properties, geometry: parsed.geometry });
-      if (!(await repo.moveHead(id, head.head_version, next, parsed.properties.province_code))) {
-        throw new ConflictException('The facility was changed by someone else; reload it', { current: head.head_version }, 'version-conflict');
-      }
-      await new AuditRepository(tx).record({
-        userId: actor.user.id,
-        username: actor.user.username,
-        action: 'facility.update',
-        entityType: 'facility',
-        entityId: id,
-        versionBefore: head.head_version,
-        versionAfter: next,
-        ip: actor.ip,
-      });
-      return (await repo.find(id))!;
+      const parsed = await this.parseFeature(body, this.repo);
+      // moving a facility to another province needs edit rights there too
+      if (parsed.properties.province_code !== head.province_code) this.versioning.assertAllowed(ctx, 'edit', parsed.properties.province_code);
+      const comment = commentOf(isObj(body) ? body.comment : undefined);
+      await this.versioning.save(ctx, id, expectedVersion, { properties: parsed.properties, geometry: parsed.geometry }, comment, 'update');
+      return this.get(actor.user, id);
     });
-    return toFeature(row);
   }
 
-  async get(id: string): Promise<FacilityFeature> {
+  /** submit / approve / request-changes on the head version (request-changes needs a comment). */
+  async transition(actor: Actor, id: string, action: ReviewAction, body: unknown, expectedVersion: number | null): Promise<FacilityFeature> {
     if (!UUID_RE.test(id)) throw new NotFoundException(`No facility ${id}`);
-    const row = await new FacilitiesRepository(this.db).find(id);
-    if (!row) throw new NotFoundException(`No facility ${id}`);
-    return toFeature(row);
+    const ctx = this.ctx(actor);
+    const b = isObj(body) ? body : {};
+    const comment = commentOf(b.comment);
+    if (action === 'request-changes' && !comment) {
+      const err = new BadRequestException('Requesting changes needs a comment saying what to change', { field: 'comment' }, 'comment-required');
+      await this.versioning.recordRefusal(ctx, action, id, expectedVersion, err);
+      throw err;
+    }
+    const version = expectedVersion ?? (Number.isInteger(b.version) ? (b.version as number) : null);
+    await this.versioning.transition(ctx, id, action, comment, version);
+    return this.get(actor.user, id);
   }
 
-  async history(id: string) {
+  /** The version the user may see (head for staff of the province, ministry, admin; else the published one), or a given version. */
+  async get(user: SessionUser, id: string, versionRaw?: unknown): Promise<FacilityFeature> {
     if (!UUID_RE.test(id)) throw new NotFoundException(`No facility ${id}`);
-    const repo = new FacilitiesRepository(this.db);
-    const versions = await repo.history(id);
-    if (versions.length === 0) throw new NotFoundException(`No facility ${id}`);
-    return { id, versions };
+    if (versionRaw === undefined || versionRaw === '') {
+      const row = await this.repo.findVisible(id, facilityViewer(user));
+      if (!row) throw new NotFoundException(`No facility ${id}`);
+      return toFeature(row, canSeeUnpublished(user, row.province_code));
+    }
+    const version = Number(versionRaw);
+    if (!Number.isInteger(version) || version < 1) throw new BadRequestException('version must be a positive integer', { version: versionRaw }, 'invalid-query');
+    const head = await this.repo.getHead(id);
+    if (!head) throw new NotFoundException(`No facility ${id}`);
+    const staff = canSeeUnpublished(user, head.province_code!);
+    const row = await this.repo.findVersion(id, version);
+    // other provinces see approved versions only (approval is final for a version); others "do not exist" for them
+    if (!row || (!staff && row.review_state !== 'approved')) throw new NotFoundException(`No version ${version} of facility ${id}`);
+    return toFeature(row, staff);
   }
 
-  async list(query: { province?: string; status?: string; limit?: string; offset?: string }) {
+  /**
+   * Every version with attributes and site (kept for the register's history panel). Staff of the province,
+   * ministry, admin: all versions with authors, comments and review events; other provinces: approved ones only.
+   */
+  async history(user: SessionUser, id: string) {
+    if (!UUID_RE.test(id)) throw new NotFoundException(`No facility ${id}`);
+    const head = await this.repo.getHead(id);
+    if (!head) throw new NotFoundException(`No facility ${id}`);
+    const versions = await this.repo.history(id);
+    if (canSeeUnpublished(user, head.province_code!)) return { id, head_version: head.head_version, published_version: head.published_version, versions };
+    const approved = versions.filter((v) => v.approved_at !== null);
+    if (!approved.length) throw new NotFoundException(`No facility ${id}`);
+    return {
+      id,
+      published_version: head.published_version,
+      versions: approved.map((v) => ({ version: v.version, created_at: v.created_at, approved_at: v.approved_at, review_state: 'approved' as const, properties: v.properties, geometry: v.geometry })),
+    };
+  }
+
+  /** Like GET /api/clusters/:id/versions: newest first, without geometry; other provinces see approved versions only. */
+  async versions(user: SessionUser, id: string) {
+    if (!UUID_RE.test(id)) throw new NotFoundException(`No facility ${id}`);
+    const head = await this.repo.getHead(id);
+    if (!head) throw new NotFoundException(`No facility ${id}`);
+    const all = (await this.repo.history(id)).reverse();
+    if (canSeeUnpublished(user, head.province_code!)) {
+      return {
+        id,
+        head_version: head.head_version,
+        published_version: head.published_version,
+        versions: all.map((v) => ({
+          version: v.version,
+          created_at: v.created_at,
+          author: v.author_id === null ? null : { id: v.author_id, username: v.author, display_name: v.author_display_name },
+          comment: v.comment,
+          name: v.properties.name,
+          status: v.properties.status,
+          review_state: v.review_state,
+          approved_at: v.approved_at,
+          published: v.version === head.published_version,
+          events: v.events,
+        })),
+      };
+    }
+    const approved = all.filter((v) => v.approved_at !== null);
+    if (!approved.length) throw new NotFoundException(`No facility ${id}`);
+    return {
+      id,
+      published_version: head.published_version,
+      versions: approved.map((v) => ({
+        version: v.version,
+        created_at: v.created_at,
+        approved_at: v.approved_at,
+        name: v.properties.name,
+        status: v.properties.status,
+        review_state: 'approved' as const,
+        published: v.version === head.published_version,
+      })),
+    };
+  }
+
+  async listComments(actor: Actor, id: string) {
+    if (!UUID_RE.test(id)) throw new NotFoundException(`No facility ${id}`);
+    return { comments: (await this.versioning.listComments(this.ctx(actor), id)).map(commentOut) };
+  }
+
+  async addComment(actor: Actor, id: string, body: unknown) {
+    if (!UUID_RE.test(id)) throw new NotFoundException(`No facility ${id}`);
+    const ctx = this.ctx(actor);
+    const b = isObj(body) ? body : {};
+    const text = b.body ?? b.comment;
+    if (typeof text !== 'string' || !text.trim() || text.length > MAX_COMMENT) {
+      const err = new BadRequestException(`A comment needs a non-empty "body" of at most ${MAX_COMMENT} characters`, { field: 'body' }, 'invalid-comment');
+      await this.versioning.recordRefusal(ctx, 'comment', id, null, err);
+      throw err;
+    }
+    const version = Number.isInteger(b.version) ? (b.version as number) : null;
+    return commentOut(await this.versioning.addComment(ctx, id, text.trim(), version));
+  }
+
+  async list(user: SessionUser, query: { province?: string; status?: string; limit?: string; offset?: string }) {
     if (query.province !== undefined && !/^\d{2}$/.test(query.province)) throw new BadRequestException('province must be a 2-digit code');
     const limit = query.limit === undefined ? 1000 : Number(query.limit);
     const offset = query.offset === undefined ? 0 : Number(query.offset);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new BadRequestException('limit must be an integer 1–10000');
     if (!Number.isInteger(offset) || offset < 0) throw new BadRequestException('offset must be a non-negative integer');
-    const rows = await new FacilitiesRepository(this.db).list({ province: query.province ?? null, status: query.status ?? null, limit, offset });
-    return { type: 'FeatureCollection' as const, features: rows.map(toFeature) };
+    const rows = await this.repo.list({ province: query.province ?? null, status: query.status ?? null, limit, offset }, facilityViewer(user));
+    return { type: 'FeatureCollection' as const, features: rows.map((r) => toFeature(r, canSeeUnpublished(user, r.province_code))) };
   }
 
   /** Facilities among homes, ranked by severity: class (I first), then distance, then population. */
-  async amongResidential(query: { province?: string; limit?: string }): Promise<AmongResidentialResult> {
+  /**
+   * `viewer` omitted = an internal caller (benchmark, scripts) that sees every head version; the router always
+   * passes the session user, so staff of other provinces see only approved versions.
+   */
+  async amongResidential(query: { province?: string; limit?: string }, viewer?: SessionUser): Promise<AmongResidentialResult> {
     const province = query.province === undefined || query.province === '' ? null : query.province;
     if (province !== null && !/^\d{2}$/.test(province)) throw new BadRequestException('province must be a 2-digit code', { province });
     const limit = query.limit === undefined ? 100000 : Number(query.limit);
@@ -208,6 +326,7 @@ export class FacilitiesService {
         distances: HAZARD_CLASSES.map((c) => table.classes[c].distance_m),
         unknownDistance: strictestDistanceM(table),
         limit,
+        viewer: viewer ? facilityViewer(viewer) : { seeAllUnpublished: true, ownProvince: null },
       });
     });
     return {
@@ -248,3 +367,14 @@ export const AMONG_RESIDENTIAL_CSV_COLUMNS = [
   'lon',
   'lat',
 ] as const;
+
+function commentOut(c: CommentRecord) {
+  return {
+    id: c.id,
+    facility_id: c.entity_id,
+    version: c.version,
+    body: c.body,
+    created_at: c.created_at,
+    author: c.author_id === null ? null : { id: c.author_id, username: c.author_username, display_name: c.author_display_name },
+  };
+}

@@ -111,6 +111,9 @@ describeEachServer('facilities among homes: exact threshold, ranking, CSV', (t) 
     // another province: filtered out by ?province=10
     const bn = await t.server.client().login('planner.bacninh');
     ids.bacninh = await createFacility(bn, point(106.05, 21.18), { name: 'Bắc Ninh', hazard_class: 'I', province_code: '27' });
+    // other provinces see approved facility versions only: publish it so the nationwide list includes it
+    expect((await bn.post(`/api/facilities/${ids.bacninh}/submit`, {})).status).toBe(200);
+    expect((await (await t.server.client().login('admin')).post(`/api/facilities/${ids.bacninh}/approve`, {})).status).toBe(200);
     await zoneEastOf(db, 106.05, 21.18, 10);
     await refreshConnection(planner);
   });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -24,13 +24,20 @@ export const TMP_DIR = path.join(projectRoot, '.test-tmp');
 async function buildEmbeddedTemplate(fingerprint: string): Promise<string> {
   const file = path.join(TMP_DIR, `embedded-template-${fingerprint}.tar.gz`);
   if (existsSync(file)) return file;
-  for (const old of await readdir(TMP_DIR)) if (old.startsWith('embedded-template-')) await rm(path.join(TMP_DIR, old), { force: true });
+  // another run may still be cloning an older template: only remove ones untouched for a day
+  for (const old of await readdir(TMP_DIR)) {
+    const oldPath = path.join(TMP_DIR, old);
+    if (old.startsWith('embedded-template-') && Date.now() - (await stat(oldPath)).mtimeMs > 86_400_000) await rm(oldPath, { force: true });
+  }
   const db = await openEmbeddedDatabase();
   await ensurePostgis(db);
   await migrate(db);
   await seed(db, { demoUsers: true, demoPassword: TEST_DEMO_PASSWORD });
   const dump = await db.dumpDataDir();
-  await writeFile(file, Buffer.from(await dump.arrayBuffer()));
+  // write then rename, so a concurrent run never reads a half-written template
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+  await rename(partial, file);
   await db.close();
   return file;
 }
@@ -43,24 +50,32 @@ async function buildNativeTemplate(baseUrl: string, fingerprint: string): Promis
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [templateName]);
     if (exists.rowCount) return templateUrl(baseUrl, templateName);
-    // older templates and leftover suite databases from earlier runs
+    // templates of older schemas; suite databases are dropped by their own suites
     const stale = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'cluster_atlas_tpl_%' OR datname LIKE 'cluster_atlas_suite_%'",
+      "SELECT datname FROM pg_database WHERE datname LIKE 'cluster_atlas_tpl_%' AND datname NOT LIKE '%_building%'",
     );
     for (const row of stale.rows) {
-      await admin.query(`ALTER DATABASE "${row.datname}" IS_TEMPLATE false`).catch(() => undefined);
-      await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+      await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(row.datname)} IS_TEMPLATE false`).catch(() => undefined);
+      // without FORCE: a template another run is cloning right now stays
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(row.datname)}`).catch(() => undefined);
     }
-    const building = `${templateName}_building`;
-    await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${building}"`);
+    const building = `${templateName}_building_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(building)} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(building)}`);
     const db = await openNativeDatabase({ connectionString: templateUrl(baseUrl, building) });
     await ensurePostgis(db);
     await migrate(db);
     await seed(db, { demoUsers: true, demoPassword: TEST_DEMO_PASSWORD });
     await db.close();
-    await admin.query(`ALTER DATABASE "${building}" RENAME TO "${templateName}"`);
-    await admin.query(`ALTER DATABASE "${templateName}" IS_TEMPLATE true`);
+    try {
+      await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(building)} RENAME TO ${admin.escapeIdentifier(templateName)}`);
+      await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(templateName)} IS_TEMPLATE true`);
+    } catch (err) {
+      // a concurrent run built the same template first; use theirs
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(building)} WITH (FORCE)`);
+      const again = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [templateName]);
+      if (!again.rowCount) throw err;
+    }
     return templateUrl(baseUrl, templateName);
   } finally {
     await admin.end();
