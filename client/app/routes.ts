@@ -1,6 +1,6 @@
 import { lazy } from 'react';
 import type { RouteDef } from './route-types.ts';
-import PublicMapPage from '../pages/map/index.tsx';
+import PublicMapPage from '../pages/public/index.tsx';
 
 /**
  * The route table. To add a page: create `client/pages/<name>/index.tsx` (default export) and add one line here.
@@ -9,7 +9,9 @@ import PublicMapPage from '../pages/map/index.tsx';
 export const routes: readonly RouteDef[] = [
   { path: '/', page: PublicMapPage, title: { vi: 'Bản đồ', en: 'Map' }, layout: 'full' },
   { path: '/c/:code', page: PublicMapPage, title: { vi: 'Bản đồ', en: 'Map' }, layout: 'full' },
-  { path: '/public', page: lazy(() => import('../pages/public/index.tsx')), title: { vi: 'Bản đồ cụm công nghiệp', en: 'Cluster map' }, layout: 'full' },
+  // the administrative view with the 63/34-province switch
+  { path: '/provinces', page: lazy(() => import('../pages/map/index.tsx')), title: { vi: 'Đơn vị hành chính', en: 'Provinces' }, layout: 'full' },
+  { path: '/public', page: PublicMapPage, title: { vi: 'Bản đồ cụm công nghiệp', en: 'Cluster map' }, layout: 'full' },
   { path: '/login', page: lazy(() => import('../pages/login/index.tsx')), title: { vi: 'Đăng nhập', en: 'Sign in' } },
   { path: '/editor', page: lazy(() => import('../pages/editor/index.tsx')), title: { vi: 'Biên tập', en: 'Editor' }, access: ['planner', 'admin'], nav: true, layout: 'full' },
   { path: '/review', page: lazy(() => import('../pages/review/index.tsx')), title: { vi: 'Thẩm định', en: 'Review' }, access: ['reviewer', 'ministry', 'admin'], nav: true },

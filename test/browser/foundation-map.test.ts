@@ -64,7 +64,7 @@ describe('foundation: public map in a browser', { timeout: 180_000 }, () => {
   it('renders the provinces, labels in Vietnamese, and opens Hà Nội on click (desktop)', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = trackErrors(page);
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${server.baseUrl}/provinces`);
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
 
     expect(await waitForProvinces(page)).toBeGreaterThan(0);
@@ -122,7 +122,7 @@ describe('foundation: public map in a browser', { timeout: 180_000 }, () => {
   it('switches to the 34-province division and shows what a province was merged from', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = trackErrors(page);
-    await page.goto(`${server.baseUrl}/?era=2025`);
+    await page.goto(`${server.baseUrl}/provinces?era=2025`);
     await waitForProvinces(page);
     await expect
       .poll(() => page.evaluate((layer) => new Set(window.__map!.querySourceFeatures('public-provinces').map((f) => f.properties.code)).size, FILL), { timeout: 15_000 })
@@ -147,7 +147,7 @@ describe('foundation: public map in a browser', { timeout: 180_000 }, () => {
   it('works on a 375 px phone: the panel becomes a bottom sheet', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const errors = trackErrors(page);
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${server.baseUrl}/provinces`);
     expect(await waitForProvinces(page)).toBeGreaterThan(0);
     await page.waitForTimeout(500);
     await page.screenshot({ path: shotPath('foundation-phone-map') });
@@ -169,6 +169,29 @@ describe('foundation: public map in a browser', { timeout: 180_000 }, () => {
     await panel.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.screenshot({ path: shotPath('foundation-phone-menu') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the home page (public planning map) draws the provinces and opens a province on click', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = trackErrors(page);
+    await page.goto(`${server.baseUrl}/`);
+    await page.waitForFunction(
+      () => {
+        const map = window.__map;
+        return !!map && !!map.getLayer('pm-regions-fill') && map.queryRenderedFeatures({ layers: ['pm-regions-fill'] }).length > 0;
+      },
+      null,
+      { timeout: 60_000, polling: 250 },
+    );
+    const codes = await page.evaluate(() => new Set(window.__map!.queryRenderedFeatures({ layers: ['pm-regions-fill'] }).map((f) => f.properties.code)).size);
+    expect(codes).toBeGreaterThan(30);
+    await clickLngLat(page, HANOI);
+    const panel = page.getByTestId('province-panel');
+    await expect.poll(() => panel.locator('h2').innerText(), { timeout: 10_000 }).toContain('Hà Nội');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: shotPath('foundation-home-province') });
     expect(errors).toEqual([]);
     await page.close();
   });
