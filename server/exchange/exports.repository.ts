@@ -61,12 +61,19 @@ export class ExportsRepository {
     return r.rows;
   }
 
+  /**
+   * Facilities at the version the viewer may see, the rule of GET /api/facilities (FacilitiesRepository): head for
+   * staff of the province, the ministry and admins; the published (approved) one for other provinces; none → not
+   * exported. Never public: the service answers 401 before this runs.
+   */
   async facilities(f: ExportFilter): Promise<ExportRow[]> {
     const r = await this.db.query<ExportRow>(
       `SELECT v.properties || jsonb_build_object('id', x.id, 'version', v.version) AS properties,
               ST_AsGeoJSON(CASE WHEN $4::int = 4326 THEN v.geom ELSE ST_Transform(v.geom, $4::int) END, $5::int)::json AS geometry
-       FROM facilities x JOIN facility_versions v ON v.facility_id = x.id AND v.version = x.head_version
-       WHERE ($3::text[] IS NULL OR x.province_code = ANY($3::text[])) AND ($1::boolean OR x.province_code = $2::text)
+       FROM facilities x
+       JOIN facility_versions v ON v.facility_id = x.id
+        AND v.version = CASE WHEN $1::boolean OR x.province_code = $2::text THEN x.head_version ELSE x.published_version END
+       WHERE ($3::text[] IS NULL OR x.province_code = ANY($3::text[]))
        ORDER BY x.province_code, v.name`,
       [f.seeAllUnpublished, f.ownProvince, f.provinces, f.srid, f.digits],
     );

@@ -1,6 +1,7 @@
 /**
  * Exports: GET /api/exports/{layer}.{geojson|kml|kmz|shp.zip|csv}?crs=EPSG:NNNN&province=10,27
- * Public: published clusters only; staff of a province also get its drafts (ministry/admin: all). KML/KMZ are
+ * Public: published clusters only; staff of a province also get its drafts (ministry/admin: all). Facilities: signed-in
+ * staff only, the same rule (other provinces: approved versions only). KML/KMZ are
  * WGS 84 by definition; the other formats take any CRS PostGIS knows (VN-2000 zones, UTM…).
  */
 import type { Geometry } from 'geojson';

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import type { FacilityViewer } from '../facilities/facilities.repository.ts';
 
 export interface ScreeningFacility {
   id: string;
@@ -68,7 +69,7 @@ const SCALED = (source: string) => `
 // Published (approved) cluster versions in the search scope; removed clusters never qualify.
 const CLUSTERS_SQL = `
   WITH fac AS (
-    SELECT v.geom FROM facilities f JOIN facility_versions v ON v.facility_id = f.id AND v.version = f.head_version WHERE f.id = $1
+    SELECT v.geom FROM facility_versions v WHERE v.facility_id = $1 AND v.version = $5
   ),
   base AS (
     SELECT c.id::text AS cluster_id, c.code, v.name, v.status, v.province_code, p.region_code, v.properties, v.area_ha, v.geom
@@ -91,7 +92,7 @@ const CLUSTERS_SQL = `
 // Planned clusters of an approved 2020/2025 plan that are not established yet (published item versions).
 const PLANNED_SQL = `
   WITH fac AS (
-    SELECT v.geom FROM facilities f JOIN facility_versions v ON v.facility_id = f.id AND v.version = f.head_version WHERE f.id = $1
+    SELECT v.geom FROM facility_versions v WHERE v.facility_id = $1 AND v.version = $5
   ),
   base AS (
     SELECT i.id::text AS cluster_id, NULL::text AS code, v.name, 'planned'::text AS status, v.province_code, p.region_code,
@@ -126,19 +127,37 @@ export interface StoredScreening {
   result: { results: unknown[] };
 }
 
+/**
+ * A stored screening shows the facility versions it screened, so a viewer may read it only if they may read every one
+ * of them: staff of the facility's province, the ministry and admins any version; other provinces approved versions
+ * only (as GET /api/facilities/:id?version=N). A version not recorded counts as unapproved. $2 = see all unpublished,
+ * $3 = the viewer's own province.
+ */
+const READABLE = `NOT EXISTS (
+  SELECT 1 FROM unnest(s.facility_ids) AS sf(id)
+  JOIN facilities f ON f.id = sf.id
+  WHERE NOT ($2::boolean OR f.province_code = $3::text)
+    AND coalesce((SELECT e.state FROM facility_review_events e
+                  WHERE e.facility_id = f.id AND e.version = (s.data_version->'facilities'->>(sf.id::text))::int
+                  ORDER BY e.id DESC LIMIT 1), 'draft') <> 'approved'
+)`;
+
 /** All SQL of the screening; parameterised only (the SQL fragments above are constants). */
 export class ScreeningRepository {
   constructor(private readonly db: Queryable) {}
 
-  async facilities(ids: readonly string[]): Promise<ScreeningFacility[]> {
+  /**
+   * The given version of each facility (the one the viewer may see, resolved by FacilitiesRepository.visibleVersions):
+   * never the head as such, which may be a draft the viewer must not see.
+   */
+  async facilities(refs: readonly { id: string; version: number }[]): Promise<ScreeningFacility[]> {
     const r = await this.db.query<ScreeningFacility>(
-      `SELECT f.id, v.version, v.name, v.properties, v.hazard_class, v.industry, v.land_need_ha, v.province_code, p.region_code,
+      `SELECT v.facility_id AS id, v.version, v.name, v.properties, v.hazard_class, v.industry, v.land_need_ha, v.province_code, p.region_code,
               ST_X(ST_PointOnSurface(v.geom)) AS lon, ST_Y(ST_PointOnSurface(v.geom)) AS lat
-       FROM facilities f
-       JOIN facility_versions v ON v.facility_id = f.id AND v.version = f.head_version
-       JOIN provinces p ON p.code = v.province_code
-       WHERE f.id = ANY($1::uuid[])`,
-      [ids],
+       FROM unnest($1::uuid[], $2::int[]) AS t(id, version)
+       JOIN facility_versions v ON v.facility_id = t.id AND v.version = t.version
+       JOIN provinces p ON p.code = v.province_code`,
+      [refs.map((x) => x.id), refs.map((x) => x.version)],
     );
     return r.rows;
   }
@@ -147,9 +166,10 @@ export class ScreeningRepository {
    * Clusters (and, when asked, planned clusters) in the region (or nationwide when region is null),
    * with the distance to the facility and the nearest residential zone within `radiusM` — measured
    * only for clusters of `measureProvince` (all when null), since the others are out of scope anyway.
+   * The site is that of `facilityVersion` (the version screened, as visible to the viewer).
    */
-  async candidates(input: { facilityId: string; region: string | null; measureProvince: string | null; radiusM: number; includePlanned: boolean }): Promise<CandidateRow[]> {
-    const params = [input.facilityId, input.region, input.measureProvince, input.radiusM];
+  async candidates(input: { facilityId: string; facilityVersion: number; region: string | null; measureProvince: string | null; radiusM: number; includePlanned: boolean }): Promise<CandidateRow[]> {
+    const params = [input.facilityId, input.region, input.measureProvince, input.radiusM, input.facilityVersion];
     const clusters = await this.db.query<CandidateRow>(CLUSTERS_SQL, params);
     if (!input.includePlanned) return clusters.rows;
     const planned = await this.db.query<CandidateRow>(PLANNED_SQL, params);
@@ -228,20 +248,20 @@ export class ScreeningRepository {
     return r.rows[0]!;
   }
 
-  async find(id: string): Promise<StoredScreening | null> {
+  async find(id: string, viewer: FacilityViewer): Promise<StoredScreening | null> {
     const r = await this.db.query<StoredScreening>(
       `SELECT s.id, s.created_at, s.created_by, u.username AS created_by_username, s.inputs, s.data_version, s.result
-       FROM screenings s LEFT JOIN users u ON u.id = s.created_by WHERE s.id = $1`,
-      [id],
+       FROM screenings s LEFT JOIN users u ON u.id = s.created_by WHERE s.id = $1 AND ${READABLE}`,
+      [id, viewer.seeAllUnpublished, viewer.ownProvince],
     );
     return r.rows[0] ?? null;
   }
 
-  async list(limit: number): Promise<{ id: string; created_at: Date; created_by_username: string | null; facility_ids: string[] }[]> {
+  async list(limit: number, viewer: FacilityViewer): Promise<{ id: string; created_at: Date; created_by_username: string | null; facility_ids: string[] }[]> {
     const r = await this.db.query<{ id: string; created_at: Date; created_by_username: string | null; facility_ids: string[] }>(
       `SELECT s.id, s.created_at, u.username AS created_by_username, s.facility_ids::text[] AS facility_ids
-       FROM screenings s LEFT JOIN users u ON u.id = s.created_by ORDER BY s.created_at DESC LIMIT $1`,
-      [limit],
+       FROM screenings s LEFT JOIN users u ON u.id = s.created_by WHERE ${READABLE} ORDER BY s.created_at DESC LIMIT $1`,
+      [limit, viewer.seeAllUnpublished, viewer.ownProvince],
     );
     return r.rows;
   }

@@ -53,13 +53,13 @@ export function createScreeningRouter(ctx: AppContext): Router {
   router.get('/screenings', requireUser(), async (req, res) => {
     const limit = Number(q(req, 'limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new BadRequestException('limit must be 1–500');
-    res.set('Cache-Control', 'no-store').json(await service.list(limit));
+    res.set('Cache-Control', 'no-store').json(await service.list(currentUser(req), limit));
   });
 
   router.get('/screenings/:id', requireUser(), async (req, res) => {
     const format = q(req, 'format') ?? 'json';
     if (format !== 'json' && format !== 'csv') throw new BadRequestException('format must be json or csv', { format });
-    const s = await service.get(String(req.params.id));
+    const s = await service.get(currentUser(req), String(req.params.id));
     // a stored screening never changes
     res.set('Cache-Control', 'private, max-age=3600');
     if (format === 'csv') {

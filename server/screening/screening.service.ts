@@ -22,7 +22,8 @@ import {
   type Sensitivity,
   type Weights,
 } from '../domain/screening-score.ts';
-import { UUID_RE } from '../facilities/facilities.service.ts';
+import { UUID_RE, facilityViewer } from '../facilities/facilities.service.ts';
+import { FacilitiesRepository } from '../facilities/facilities.repository.ts';
 import { CONSTRAINT_IDS, DEFAULT_CONSTRAINTS, factorValues, firstFailure, isPlanned, type ConstraintContext, type ConstraintId, type ScreenedFacility } from './constraints.ts';
 import { ScreeningRepository, type CandidateRow } from './screening.repository.ts';
 
@@ -139,12 +140,12 @@ export class ScreeningService {
   async run(actor: { user: SessionUser; ip: string | null }, body: unknown): Promise<ScreeningResponse> {
     const request = parseScreeningRequest(body);
     const repo = new ScreeningRepository(this.db);
-    const facilities = await repo.facilities(request.facility_ids);
-    if (facilities.length !== request.facility_ids.length) {
-      const found = new Set(facilities.map((f) => f.id));
-      const missing = request.facility_ids.filter((id) => !found.has(id));
-      throw new NotFoundException(`No facility ${missing.join(', ')}`, { missing });
-    }
+    // the version each facility shows this user (drafts only to staff of its province, the ministry, admins);
+    // none visible answers like an unknown id, so a screening does not reveal that a draft exists
+    const versions = await new FacilitiesRepository(this.db).visibleVersions(request.facility_ids, facilityViewer(actor.user));
+    const missing = request.facility_ids.filter((id) => !versions.has(id));
+    if (missing.length) throw new NotFoundException(`No facility ${missing.join(', ')}`, { missing });
+    const facilities = await repo.facilities(request.facility_ids.map((id) => ({ id, version: versions.get(id)! })));
     const byId = new Map(facilities.map((f) => [f.id, f]));
     const today = vietnamDate(new Date());
     const profile = selectProfileInForce(regulationProfiles(), today);
@@ -226,6 +227,7 @@ export class ScreeningService {
       await tx.query('SET LOCAL jit = off');
       return new ScreeningRepository(tx).candidates({
         facilityId: f.id,
+        facilityVersion: f.version,
         region,
         measureProvince,
         radiusM: 2 * requirement.distance_m,
@@ -286,9 +288,10 @@ export class ScreeningService {
     };
   }
 
-  async get(id: string): Promise<ScreeningResponse> {
+  /** 404 when the screening covers a facility version the user may not see (e.g. another province's draft). */
+  async get(user: SessionUser, id: string): Promise<ScreeningResponse> {
     if (!UUID_RE.test(id)) throw new NotFoundException(`No screening ${id}`);
-    const row = await new ScreeningRepository(this.db).find(id);
+    const row = await new ScreeningRepository(this.db).find(id, facilityViewer(user));
     if (!row) throw new NotFoundException(`No screening ${id}`);
     return {
       id: row.id,
@@ -300,8 +303,9 @@ export class ScreeningService {
     };
   }
 
-  async list(limit = 50) {
-    const rows = await new ScreeningRepository(this.db).list(limit);
+  /** Only the screenings the user may read (see get). */
+  async list(user: SessionUser, limit = 50) {
+    const rows = await new ScreeningRepository(this.db).list(limit, facilityViewer(user));
     return { screenings: rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() })) };
   }
 }

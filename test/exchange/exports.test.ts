@@ -3,6 +3,7 @@ import JSZip from 'jszip';
 import { describeEachServer } from '../support/server.ts';
 import { insertCluster, squareAround } from '../support/fixtures.ts';
 import { LAO_CAI, ogrinfo, uploadAndCheck } from './helpers.ts';
+import { createFacility, facilityFeature, point } from '../screening/helpers.ts';
 
 const COMPARED = ['name', 'code', 'province_code', 'status', 'communes', 'industries', 'planned_area_ha', 'industrial_land_ha', 'leased_ha', 'craft_village', 'decision_no', 'decision_date', 'investor', 'workers', 'wastewater'];
 
@@ -38,6 +39,49 @@ describeEachServer('exports: formats, visibility, round trips', (t) => {
     const filtered = await t.server.client().get('/api/exports/clusters.csv?province=27');
     expect(filtered.text).toContain('27-901');
     expect(filtered.text).not.toContain('10-901');
+  });
+
+  it('facilities: staff of another province get approved versions only; staff of the province and the ministry the head', async () => {
+    const planner = await t.server.client().login('planner.laocai');
+    const reviewer = await t.server.client().login('reviewer.laocai');
+    const otherPlanner = await t.server.client().login('planner.bacninh');
+    const ministry = await t.server.client().login('ministry');
+    const draftOnly = await createFacility(planner, point(LAO_CAI[0] + 0.2, LAO_CAI[1]), { name: 'Cơ sở xuất chỉ nháp' });
+    const published = await createFacility(planner, point(LAO_CAI[0] + 0.21, LAO_CAI[1]), { name: 'Cơ sở xuất bản duyệt', workers: 100 });
+    expect((await planner.post(`/api/facilities/${published}/submit`, {})).status).toBe(200);
+    expect((await reviewer.post(`/api/facilities/${published}/approve`, {})).status).toBe(200);
+    const v2 = await planner.put(`/api/facilities/${published}`, facilityFeature(point(LAO_CAI[0] + 0.22, LAO_CAI[1]), { name: 'Cơ sở xuất bản sửa', workers: 999 }), { 'If-Match': '"1"' });
+    expect(v2.status).toBe(200);
+    const ownDraft = await createFacility(otherPlanner, point(106.07, 21.18), { name: 'Cơ sở Bắc Ninh nháp', province_code: '27' });
+
+    const exported = async (c: ReturnType<typeof t.server.client>) => {
+      const r = await c.get('/api/exports/facilities.geojson');
+      expect(r.status).toBe(200);
+      return Object.fromEntries(JSON.parse(r.text).features.map((f: any) => [f.properties.id, { version: f.properties.version, name: f.properties.name, workers: f.properties.workers }]));
+    };
+    const outside = await exported(otherPlanner);
+    expect(outside[draftOnly]).toBeUndefined();
+    expect(outside[published]).toEqual({ version: 1, name: 'Cơ sở xuất bản duyệt', workers: 100 });
+    expect(outside[ownDraft]).toMatchObject({ version: 1, name: 'Cơ sở Bắc Ninh nháp' });
+    // every other-province row is an approved (published) version
+    const heads = await t.server.db.query<{ id: string; province_code: string; published_version: number | null }>('SELECT id::text AS id, province_code, published_version FROM facilities');
+    for (const h of heads.rows) if (h.province_code !== '27' && outside[h.id]) expect(outside[h.id].version).toBe(h.published_version);
+    const csv = await otherPlanner.get('/api/exports/facilities.csv?province=10');
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain('Cơ sở xuất bản duyệt');
+    expect(csv.text).not.toContain('Cơ sở xuất bản sửa');
+    expect(csv.text).not.toContain('Cơ sở xuất chỉ nháp');
+    const kml = await otherPlanner.get('/api/exports/facilities.kml');
+    expect(kml.text).not.toContain('Cơ sở xuất bản sửa');
+
+    const own = await exported(planner);
+    expect(own[draftOnly]).toMatchObject({ version: 1, name: 'Cơ sở xuất chỉ nháp' });
+    expect(own[published]).toEqual({ version: 2, name: 'Cơ sở xuất bản sửa', workers: 999 });
+    expect(own[ownDraft]).toBeUndefined();
+    const national = await exported(ministry);
+    expect(national[published]!.version).toBe(2);
+    expect(Object.keys(national)).toEqual(expect.arrayContaining([draftOnly, published, ownDraft]));
+    expect((await t.server.client().get('/api/exports/facilities.geojson')).status).toBe(401);
   });
 
   it('rejects unknown layers, formats and CRS; KML only in WGS 84', async () => {
