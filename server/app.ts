@@ -11,6 +11,14 @@ import { createGeographyRouter } from './geography/geography.router.ts';
 import { createBasemapRouter } from './basemap/basemap.router.ts';
 import { authenticate } from './auth/auth.middleware.ts';
 import { createAuthRouter } from './auth/auth.router.ts';
+import { createAnalysisRouter } from './analysis/analysis.router.ts';
+import { createReportsRouter } from './reports/reports.router.ts';
+import { createClustersRouter } from './clusters/clusters.router.ts';
+import { createScreeningRouter } from './screening/screening.router.ts';
+import { createOgcRouter } from './ogc/ogc.router.ts';
+import { createTilesRouter } from './tiles/tiles.router.ts';
+import { createPublicDataRouter } from './public-data/public-data.router.ts';
+import { createExchangeRouter } from './exchange/exchange.router.ts';
 
 export const JSON_BODY_LIMIT = '5mb';
 
@@ -19,7 +27,8 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(compression());
+  // vector tiles compress ~3x but the compression package skips their media type by default
+  app.use(compression({ filter: (req, res) => /vnd\.mapbox-vector-tile/.test(String(res.getHeader('Content-Type'))) || compression.filter(req, res) }));
   app.use(cookieParser());
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/geo+json'] }));
   app.use((req, res, next) => {
@@ -41,7 +50,15 @@ export function createApp(ctx: AppContext): Express {
   api.use(createGeographyRouter(ctx));
   api.use('/basemap', createBasemapRouter(ctx));
   // Domain routers are mounted here, one line each.
+  api.use(createExchangeRouter(ctx));
+  api.use(createAnalysisRouter(ctx));
+  api.use(createClustersRouter(ctx));
+  api.use(createScreeningRouter(ctx));
+  api.use(createReportsRouter(ctx));
+  api.use('/public', createPublicDataRouter(ctx));
   app.use('/api', api);
+  app.use('/ogc', createOgcRouter(ctx));
+  app.use('/tiles', createTilesRouter(ctx));
   app.use('/api', notFoundHandler);
 
   // The built client; any other path is a client route (deep links such as /c/:code).
