@@ -43,8 +43,9 @@ CREATE TABLE import_features (
   import_id     uuid NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
   feature       int  NOT NULL,
   properties    jsonb NOT NULL,
-  -- coordinates as read from the file (SRID 0: the CRS may still change on confirmation)
-  src_geom      geometry,
+  -- coordinates as read from the file, as GeoJSON text: their CRS may still change on confirmation,
+  -- and every geometry column of the schema stays SRID 4326
+  src_geojson   text,
   -- problems found while reading (z dropped, duplicate vertices…), kept across re-checks
   read_issues   jsonb NOT NULL DEFAULT '[]'::jsonb,
   -- derived by the check: WGS 84 geometry (repaired when safe), location province, mapped attributes

@@ -137,9 +137,8 @@ export class ImportsRepository {
   async insertFeatures(id: string, batch: StagedFeature[]): Promise<void> {
     if (!batch.length) return;
     await this.db.query(
-      `INSERT INTO import_features (import_id, feature, properties, src_geom, read_issues)
-       SELECT $1, t.feature, t.props::jsonb,
-              CASE WHEN t.gj IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(t.gj), 0) END, t.issues::jsonb
+      `INSERT INTO import_features (import_id, feature, properties, src_geojson, read_issues)
+       SELECT $1, t.feature, t.props::jsonb, t.gj, t.issues::jsonb
        FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(feature, props, gj, issues)`,
       [id, batch.map((f) => f.feature), batch.map((f) => JSON.stringify(f.properties)), batch.map((f) => f.geojson), batch.map((f) => JSON.stringify(f.read_issues))],
     );
@@ -148,11 +147,13 @@ export class ImportsRepository {
   /** Source coordinates → WGS 84 through PostGIS (the datum shift is spatial_ref_sys's EPSG:6960 definition). */
   async transform(id: string, srid: number, swap: boolean): Promise<void> {
     await this.db.query(
-      `UPDATE import_features SET geom = CASE WHEN src_geom IS NULL THEN NULL
-          WHEN $2::int = 4326 THEN ST_SetSRID(CASE WHEN $3::boolean THEN ST_FlipCoordinates(src_geom) ELSE src_geom END, 4326)
-          ELSE ST_Transform(ST_SetSRID(CASE WHEN $3::boolean THEN ST_FlipCoordinates(src_geom) ELSE src_geom END, $2::int), 4326) END,
+      `WITH src AS (SELECT feature, ST_GeomFromGeoJSON(src_geojson) AS g FROM import_features WHERE import_id = $1 AND src_geojson IS NOT NULL)
+       UPDATE import_features f SET geom = CASE WHEN src.g IS NULL THEN NULL
+          WHEN $2::int = 4326 THEN ST_SetSRID(CASE WHEN $3::boolean THEN ST_FlipCoordinates(src.g) ELSE src.g END, 4326)
+          ELSE ST_Transform(ST_SetSRID(CASE WHEN $3::boolean THEN ST_FlipCoordinates(src.g) ELSE src.g END, $2::int), 4326) END,
         target_id = NULL, skipped = NULL
-       WHERE import_id = $1`,
+       FROM import_features f2 LEFT JOIN src ON src.feature = f2.feature
+       WHERE f.import_id = $1 AND f2.import_id = $1 AND f2.feature = f.feature`,
       [id, srid, swap],
     );
   }
