@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './context.ts';
 import { errorFilter, notFoundHandler } from './errors.ts';
+import { auditRefusedWrites } from './audit/audit.middleware.ts';
 import { clientDistDir } from './paths.ts';
 import { createHealthRouter } from './health/health.router.ts';
 import { createGeographyRouter } from './geography/geography.router.ts';
@@ -30,6 +31,8 @@ export function createApp(ctx: AppContext): Express {
   // vector tiles compress ~3x but the compression package skips their media type by default
   app.use(compression({ filter: (req, res) => /vnd\.mapbox-vector-tile/.test(String(res.getHeader('Content-Type'))) || compression.filter(req, res) }));
   app.use(cookieParser());
+  // before the body parser, so a refused body is still attributed to its user in the audit trail
+  app.use(authenticate(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/geo+json'] }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -41,8 +44,6 @@ export function createApp(ctx: AppContext): Express {
     });
     next();
   });
-
-  app.use(authenticate(ctx));
 
   const api = express.Router();
   api.use(createHealthRouter(ctx));
@@ -69,6 +70,7 @@ export function createApp(ctx: AppContext): Express {
     });
   }
   app.use(notFoundHandler);
+  app.use(auditRefusedWrites(ctx));
   app.use(errorFilter(ctx.logger));
   return app;
 }

@@ -1,58 +1,85 @@
 /**
- * Exchange benchmark: import N polygons from a zipped Shapefile (VN-2000 zone 104°45′ with a .prj) — check time,
- * commit time, peak RSS of the process serving the API — then export N clusters in every format.
- * Runs the real app in-process (so the RSS is the server's) over a fresh database.
+ * Exchange benchmark (issue 8): import N polygons from a zipped Shapefile (VN-2000 zone 104°45′ with a .prj) — check
+ * time, commit time — then export N clusters in every format, and report the peak RSS of the SERVER alone.
  *
- *   node --import tsx scripts/bench/exchange.ts [--count 10000] [--url postgres://…/postgres]   (--url: native; a throw-away database is created)
+ * The server runs as a separate child process (`node --import tsx server/index.ts`, LOG_LEVEL=warn) over a throw-away
+ * native database that this script creates and drops; the benchmark client (fixture generation, upload, polling,
+ * reading the exports) stays in this process. The server's memory is read from /proc/<child pid>/status: VmRSS sampled
+ * every 50 ms (peak over the import, over the exports, and per export format) and VmHWM (the kernel's high-water mark) at the end.
+ * An admin account is created with scripts/user-add.ts against the same database.
+ *
+ *   node --import tsx scripts/bench/exchange.ts --url postgres://…/postgres [--count 10000] [--port 3761]
+ *   (or BENCH_DATABASE_URL instead of --url; Linux only, native PostgreSQL + PostGIS only)
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
 import pg from 'pg';
-import { createApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
-import { createLogger } from '../../server/logger.ts';
-import { openEmbeddedDatabase } from '../../server/db/embedded.ts';
-import { openNativeDatabase } from '../../server/db/native.ts';
-import { detectCapabilities, ensurePostgis } from '../../server/db/capabilities.ts';
-import { migrate } from '../../server/db/migrate.ts';
-import { seed } from '../../server/db/seed.ts';
-import type { Database } from '../../server/db/database.ts';
 import { writeShapefile } from '../../server/exchange/formats/shapefile-writer.ts';
 import { parseArgs } from '../cli.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const count = Number(args.count ?? 10000);
-const adminUrl = typeof args.url === 'string' ? args.url : null;
-const PASSWORD = 'bench-password';
+const port = Number(args.port ?? 3761);
+const adminUrl = typeof args.url === 'string' ? args.url : process.env.BENCH_DATABASE_URL;
+if (!adminUrl) {
+  console.error('exchange bench: give --url postgres://…/postgres (or BENCH_DATABASE_URL); the server runs on native PostGIS');
+  process.exit(2);
+}
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const USERNAME = 'bench.admin';
+const PASSWORD = 'bench-password-1';
+const MB = 1024; // /proc status figures are in kB
 
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-
-async function openDb(): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (!adminUrl) {
-    const db = await openEmbeddedDatabase();
-    return { db, drop: () => db.close() };
+/** VmRSS / VmHWM of a process in kB, or null once it is gone. */
+function procStatus(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+    return { rss: field('VmRSS'), hwm: field('VmHWM') };
+  } catch {
+    return null;
   }
-  const name = `cluster_atlas_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = await openNativeDatabase({ connectionString: url.toString() });
-  return {
-    db,
-    async drop() {
-      await db.close();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+}
+
+/** Peak VmRSS of the server per phase, sampled every 50 ms. */
+class RssSampler {
+  private timer?: NodeJS.Timeout;
+  peak = 0;
+  samples = 0;
+  constructor(private readonly pid: number) {}
+  start() {
+    this.peak = procStatus(this.pid)?.rss ?? 0;
+    this.timer = setInterval(() => this.sample(), 50);
+    return this;
+  }
+  private sample() {
+    const s = procStatus(this.pid);
+    if (s) {
+      this.peak = Math.max(this.peak, s.rss);
+      this.samples++;
+    }
+  }
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+    return Math.round(this.peak / MB);
+  }
+}
+
+function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}: ${out}`))));
+  });
 }
 
 /** N squares of 50 m on a 70 m grid around Lào Cai city, in EPSG:9208 metres. */
@@ -75,20 +102,52 @@ async function shapefileZip(n: number): Promise<Buffer> {
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 
-async function main() {
-  const { db, drop } = await openDb();
+async function adminQuery(sql: string) {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
   try {
-    await ensurePostgis(db);
-    db.capabilities = await detectCapabilities(db);
-    await migrate(db);
-    await seed(db, { demoUsers: true, demoPassword: PASSWORD });
-    const app = createApp({ db, config: { ...loadConfig({ LOG_LEVEL: 'warn' }) }, logger: createLogger('warn') });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function main() {
+  const name = `cluster_atlas_bench_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const dbUrl = new URL(adminUrl!);
+  dbUrl.pathname = `/${name}`;
+  const env = { ...process.env, DATABASE_URL: dbUrl.toString(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const base = `http://127.0.0.1:${port}`;
+  let server: ChildProcess | undefined;
+  let serverLog = '';
+  try {
+    // 1. the server, alone in its process: migrates and seeds the geography (no demo users on native)
+    const startedAt = Date.now();
+    server = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d) => (serverLog += d));
+    server.stderr!.on('data', (d) => (serverLog += d));
+    const exited = new Promise<never>((_, reject) => server!.once('exit', (code) => reject(new Error(`server exited ${code}:\n${serverLog}`))));
+    const pid = server.pid!;
+    for (;;) {
+      const ok = await Promise.race([
+        fetch(`${base}/api/health`).then((r) => r.ok, () => false),
+        exited,
+      ]);
+      if (ok) break;
+      if (Date.now() - startedAt > 120_000) throw new Error(`server not up after 120 s:\n${serverLog}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const startupMs = Date.now() - startedAt;
+    const rssIdle = Math.round((procStatus(pid)?.rss ?? 0) / MB);
+
+    // 2. an admin account, as `npm run user:add` does
+    const userAdd = await run(process.execPath, ['--import', 'tsx', 'scripts/user-add.ts', '--username', USERNAME, '--password', PASSWORD, '--role', 'admin'], env);
+
     let cookie = '';
     let csrf = '';
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner.laocai', password: PASSWORD }) });
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: USERNAME, password: PASSWORD }) });
+    if (!login.ok) throw new Error(`login ${login.status}: ${await login.text()}`);
     for (const c of login.headers.getSetCookie()) {
       const [pair] = c.split(';');
       cookie += `${pair}; `;
@@ -96,14 +155,16 @@ async function main() {
     }
     const headers = { cookie, 'x-csrf-token': csrf };
 
+    // 3. import: upload + check, then commit
     const file = await shapefileZip(count);
-    peakRss = process.memoryUsage().rss;
-    const rssBefore = peakRss;
+    const rssBeforeImport = Math.round((procStatus(pid)?.rss ?? 0) / MB);
+    const importRss = new RssSampler(pid).start();
     const t0 = Date.now();
     const form = new FormData();
     form.append('layer', 'clusters');
     form.append('file', new Blob([new Uint8Array(file)]), 'bench.zip');
     const up = await fetch(`${base}/api/imports`, { method: 'POST', headers, body: form });
+    if (!up.ok) throw new Error(`upload ${up.status}: ${await up.text()}`);
     const { id } = (await up.json()) as { id: string };
     let report: any;
     for (;;) {
@@ -116,23 +177,45 @@ async function main() {
     const t1 = Date.now();
     const commit = await (await fetch(`${base}/api/imports/${id}/commit`, { method: 'POST', headers })).json();
     const commitMs = Date.now() - t1;
+    const peakImport = importRss.stop();
 
-    const exportsMs: Record<string, { ms: number; bytes: number }> = {};
+    // 4. exports (drafts included: admin), every format
+    const exportRss = new RssSampler(pid).start();
+    const exportsMs: Record<string, { ms: number; bytes: number; status: number; server_peak_rss_mb: number }> = {};
     for (const f of ['geojson', 'kml', 'kmz', 'shp.zip', 'csv']) {
+      const formatRss = new RssSampler(pid).start();
       const s = Date.now();
       const res = await fetch(`${base}/api/exports/clusters.${f}?province=10`, { headers });
       const bytes = (await res.arrayBuffer()).byteLength;
-      exportsMs[f] = { ms: Date.now() - s, bytes };
+      exportsMs[f] = { ms: Date.now() - s, bytes, status: res.status, server_peak_rss_mb: formatRss.stop() };
     }
-    server.close();
-    clearInterval(sampler);
+    const peakExports = exportRss.stop();
+    const end = procStatus(pid);
+
     console.log(JSON.stringify({
-      driver: db.driver, count, zip_bytes: file.length, state: report.state, critical, check_ms: checkMs, commit, commit_ms: commitMs,
-      peak_rss_mb: Math.round(peakRss / 1048576), rss_before_mb: Math.round(rssBefore / 1048576), exports: exportsMs,
+      driver: 'native', count, server_pid: pid, startup_ms: startupMs, user_add: userAdd,
+      zip_bytes: file.length, state: report.state, critical, check_ms: checkMs, commit, commit_ms: commitMs,
+      server_rss_mb: {
+        idle_after_start: rssIdle,
+        before_import: rssBeforeImport,
+        peak_import_sampled: peakImport,
+        peak_exports_sampled: peakExports,
+        at_end: Math.round((end?.rss ?? 0) / MB),
+        vm_hwm: Math.round((end?.hwm ?? 0) / MB),
+      },
+      bench_client_max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      exports: exportsMs,
+      loadavg: loadavg().map((l) => Math.round(l * 100) / 100),
       cpus: cpus().length, mem_gb: Math.round(totalmem() / 1073741824), date: new Date().toISOString(),
     }, null, 2));
   } finally {
-    await drop();
+    if (server && server.exitCode === null) {
+      const gone = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 12_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 

@@ -7,7 +7,7 @@ import type { SessionUser } from '../auth/session.ts';
 import { canSeeUnpublished } from '../auth/auth.middleware.ts';
 import { BadRequestException, InvalidGeometryException, NotFoundException } from '../errors.ts';
 import { validateClusterGeometry } from '../domain/geometry-validation.ts';
-import { validateClusterAttributes, type ClusterStatus, type WastewaterState } from '../domain/cluster-attributes.ts';
+import { validateClusterAttributes } from '../domain/cluster-attributes.ts';
 import {
   DEFAULT_ISOLATION_TABLE,
   HAZARD_CLASSES,
@@ -16,7 +16,7 @@ import {
   type HazardClass,
   type IsolationDistanceTable,
 } from '../domain/hazard.ts';
-import { evaluateConformity, worstResult, type ConformityCluster, type ConformityReport, type RuleOutcome, type SpatialFacts } from '../domain/conformity.ts';
+import { conformityClusterFromProperties, evaluateConformity, worstResult, type ConformityReport, type RuleOutcome, type SpatialFacts } from '../domain/conformity.ts';
 import { findRule, type RegulationProfile } from '../domain/regulations.ts';
 import { AnalysisRepository, type AnalysisInput, type ConformityFactsRow, type ProximityRow, type Viewer } from './analysis.repository.ts';
 import { defaultProfile, findProfile, regulationProfiles } from './profiles.ts';
@@ -87,21 +87,7 @@ export function parseAnalysisGeometry(input: unknown): { geojson: string; selfIn
   return { geojson: JSON.stringify({ type: g.type, coordinates: g.coordinates }), selfIntersecting: true };
 }
 
-function toConformityCluster(p: Record<string, unknown>): ConformityCluster {
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  return {
-    name: typeof p.name === 'string' && p.name.trim() !== '' ? p.name : null,
-    status: (p.status as ClusterStatus | null) ?? null,
-    craft_village: p.craft_village === true,
-    mountainous_district: p.mountainous_district === true,
-    hazard_class: typeof p.hazard_class === 'string' ? p.hazard_class : null,
-    wastewater: (p.wastewater as WastewaterState | null) ?? null,
-    industrial_land_ha: num(p.industrial_land_ha),
-    leased_ha: num(p.leased_ha),
-    planned_area_ha: num(p.planned_area_ha),
-    occupancy_pct: num(p.occupancy_pct),
-  };
-}
+const toConformityCluster = conformityClusterFromProperties;
 
 export interface ReportRow {
   id: string;

@@ -59,6 +59,25 @@ export interface ConformityCluster {
   occupancy_pct?: number | null;
 }
 
+const finiteOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const stringOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** The engine's input from a stored version's properties (the API's property names), however untyped the JSON. */
+export function conformityClusterFromProperties(p: Record<string, unknown>): ConformityCluster {
+  return {
+    name: typeof p.name === 'string' && p.name.trim() !== '' ? p.name : null,
+    status: (stringOrNull(p.status) as ClusterStatus | null) ?? null,
+    craft_village: p.craft_village === true,
+    mountainous_district: p.mountainous_district === true,
+    hazard_class: stringOrNull(p.hazard_class),
+    wastewater: (stringOrNull(p.wastewater) as WastewaterState | null) ?? null,
+    industrial_land_ha: finiteOrNull(p.industrial_land_ha),
+    leased_ha: finiteOrNull(p.leased_ha),
+    planned_area_ha: finiteOrNull(p.planned_area_ha),
+    occupancy_pct: finiteOrNull(p.occupancy_pct),
+  };
+}
+
 export interface ResidentialHit {
   id: string | number;
   kind?: string;

@@ -9,42 +9,18 @@
  * per-cluster check stays the analysis module's job. A cluster counts as non-conforming when at
  * least one rule fails.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { evaluateConformity, type ConformityCluster } from '../domain/conformity.ts';
-import { loadRegulationProfiles, selectProfileInForce, type RegulationProfile } from '../domain/regulations.ts';
-import { gisDataDir } from '../paths.ts';
+import { conformityClusterFromProperties, evaluateConformity, type ConformityCluster } from '../domain/conformity.ts';
+import { selectProfileInForce } from '../domain/regulations.ts';
+import { regulationProfiles } from '../analysis/profiles.ts';
 import type { SnapshotCluster } from './reports.repository.ts';
 
-let cachedProfiles: RegulationProfile[] | undefined;
+// the regulation profiles in gis-data/regulations, validated and cached once per process
+export { regulationProfiles };
 
-/** The regulation profiles in gis-data/regulations (immutable data files, read once). */
-export function regulationProfiles(): RegulationProfile[] {
-  if (!cachedProfiles) {
-    const dir = path.join(gisDataDir, 'regulations');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'profile.schema.json' && f !== 'isolation-distances.json');
-    cachedProfiles = loadRegulationProfiles(files.map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown));
-  }
-  return cachedProfiles;
-}
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function conformityInput(c: SnapshotCluster): ConformityCluster {
-  const p = c.properties;
-  return {
-    name: c.name,
-    status: c.status as ConformityCluster['status'],
-    craft_village: p.craft_village === true,
-    mountainous_district: p.mountainous_district === true,
-    hazard_class: str(p.hazard_class),
-    wastewater: (str(p.wastewater) as ConformityCluster['wastewater']) ?? null,
-    industrial_land_ha: num(p.industrial_land_ha),
-    leased_ha: num(p.leased_ha),
-    planned_area_ha: num(p.planned_area_ha),
-    occupancy_pct: num(p.occupancy_pct),
-  };
+  // the row's denormalised name and status are those of the version being judged
+  return { ...conformityClusterFromProperties(c.properties), name: c.name, status: c.status as ConformityCluster['status'] };
 }
 
 /**

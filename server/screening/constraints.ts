@@ -22,7 +22,7 @@
  *   unknown class → the strictest). Zones are searched within twice that distance.
  */
 import { occupancyPct } from '../domain/cluster-attributes.ts';
-import { evaluateConformity, type ConformityCluster } from '../domain/conformity.ts';
+import { conformityClusterFromProperties, evaluateConformity, type ConformityCluster } from '../domain/conformity.ts';
 import type { RegulationProfile } from '../domain/regulations.ts';
 import {
   infrastructurePoints,
@@ -103,19 +103,8 @@ export function freeLand(c: CandidateRow): { industrial: number | null; leased: 
 }
 
 function conformityInput(c: CandidateRow): ConformityCluster {
-  const p = c.properties;
-  return {
-    name: c.name,
-    status: c.status as ConformityCluster['status'],
-    craft_village: p.craft_village === true,
-    mountainous_district: p.mountainous_district === true,
-    hazard_class: str(p.hazard_class),
-    wastewater: (str(p.wastewater) as ConformityCluster['wastewater']) ?? null,
-    industrial_land_ha: num(p.industrial_land_ha),
-    leased_ha: num(p.leased_ha),
-    planned_area_ha: num(p.planned_area_ha),
-    occupancy_pct: num(p.occupancy_pct),
-  };
+  // the row's denormalised name and status are those of the version being judged
+  return { ...conformityClusterFromProperties(c.properties), name: c.name, status: c.status as ConformityCluster['status'] };
 }
 
 /** The first failing constraint, or null when the cluster passes every enabled one. */

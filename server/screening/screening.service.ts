@@ -1,13 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { regulationProfiles } from '../analysis/profiles.ts';
 import type { Database } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { BadRequestException, NotFoundException } from '../errors.ts';
-import { gisDataDir } from '../paths.ts';
 import { isolationDistance, DEFAULT_ISOLATION_TABLE } from '../domain/hazard.ts';
 import { vietnamDate } from '../domain/dates.ts';
-import { loadRegulationProfiles, selectProfileInForce, type RegulationProfile } from '../domain/regulations.ts';
+import { selectProfileInForce, type RegulationProfile } from '../domain/regulations.ts';
 import {
   CRITERIA,
   ROAD_REFERENCE_KM,
@@ -88,15 +86,6 @@ export interface ScreeningResponse {
   results: FacilityResult[];
 }
 
-let cachedProfiles: RegulationProfile[] | undefined;
-function regulationProfiles(): RegulationProfile[] {
-  if (!cachedProfiles) {
-    const dir = path.join(gisDataDir, 'regulations');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'profile.schema.json' && f !== 'isolation-distances.json');
-    cachedProfiles = loadRegulationProfiles(files.map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown));
-  }
-  return cachedProfiles;
-}
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
