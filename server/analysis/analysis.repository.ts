@@ -37,7 +37,7 @@ export interface ZoneHit {
 export interface ProximityRow {
   key: string;
   nearest: ZoneHit | null;
-  /** Candidates within the isolation distance (ST_DWithin, inclusive), nearest first. */
+  /** Zones within the isolation distance (exact geography distance ≤ isolation_m, inclusive), nearest first. */
   within: ZoneHit[];
   residential_inside_ha: number;
   inside_ids: string[];
@@ -96,8 +96,42 @@ function inputParams(inputs: readonly AnalysisInput[]): unknown[] {
 // A bbox prefilter (uses the GiST index) that safely contains every point within iso_m of the geometry:
 // 110 km per degree of latitude is below the true minimum (110.57 km), and longitude uses the widest latitude.
 const DWITHIN_BOX = `ST_Expand(gv.vgeom,
-  gv.iso_m / (110000 * cos(radians(least(89, greatest(abs(ST_YMin(gv.vgeom)), abs(ST_YMax(gv.vgeom))) + 0.5)))),
+  gv.iso_m / (110000 * cos(radians(least(89, greatest(abs(ST_YMax(gv.vgeom)), abs(ST_YMin(gv.vgeom))) + 0.5)))),
   gv.iso_m / 110000)`;
+
+/**
+ * Zones near each input, set-based for the whole batch, with the exact geography distance computed ONCE per pair.
+ * A geography ST_Distance between two small polygons costs ~75 µs (PostGIS computes it brute force on the spheroid),
+ * ten times a planar test, so the cheap planar tests go first:
+ *  1. the GiST bbox prefilter (DWITHIN_BOX, in degrees);
+ *  2. a planar ST_DWithin in degrees, which drops the corners of that box. Its threshold is a safe upper bound:
+ *     a metre is at least 1 / (110000 · cos(lat + 0.5°)) degrees in any direction near the geometry, plus 1% and
+ *     20 m for the gap between geodesic and planar edges (only edges of tens of km would need more);
+ *  3. the exact ST_Distance on geography; the caller keeps d <= iso_m (the service and the rules engine then
+ *     apply their own rounding, so this is the same set ST_DWithin on geography gave, with the same distances).
+ * The nearest zone is the KNN (k = 8) candidate with the smallest exact distance; candidates already measured in
+ * step 3 reuse that distance (same function, same arguments), the others are measured here.
+ */
+const NEAR_CTES = `
+pw AS MATERIALIZED (
+  SELECT gv.key, gv.vgeom, gv.vgeog, gv.iso_m, ${DWITHIN_BOX} AS box,
+         (gv.iso_m * 1.01 + 20) / (110000 * cos(radians(least(89, greatest(abs(ST_YMax(gv.vgeom)), abs(ST_YMin(gv.vgeom))) + 0.5)))) AS thr
+  FROM gv
+),
+nd AS MATERIALIZED (
+  SELECT pw.key, r.id, r.kind, r.name, pw.iso_m, ST_Distance(r.geom::geography, pw.vgeog) AS d
+  FROM pw JOIN residential_zones r ON r.geom && pw.box AND ST_DWithin(r.geom, pw.vgeom, pw.thr)
+),
+knn AS (
+  SELECT pw.key, pw.vgeog, k.id, k.kind, k.name, k.zgeom
+  FROM pw CROSS JOIN LATERAL (SELECT r.id, r.kind, r.name, r.geom AS zgeom FROM residential_zones r ORDER BY r.geom <-> pw.vgeom LIMIT 8) k
+),
+nn AS (
+  SELECT DISTINCT ON (knn.key) knn.key, knn.id, knn.kind, knn.name, knn.zgeom,
+         coalesce(nd.d, ST_Distance(knn.zgeom::geography, knn.vgeog)) AS d
+  FROM knn LEFT JOIN nd ON nd.key = knn.key AND nd.id = knn.id
+  ORDER BY knn.key, d, knn.id
+)`;
 
 /** The visible version of another cluster c for the viewer ($8 all, $9 province). */
 const VISIBLE_VERSION = `CASE WHEN $8::boolean OR c.province_code = $9::text THEN c.head_version ELSE c.published_version END`;
@@ -107,7 +141,7 @@ export class AnalysisRepository {
 
   /**
    * Nearest zone by KNN (`<->`, k = 8 candidates, then the exact geography distance), zones within the
-   * isolation distance (bbox prefilter + ST_DWithin on geography), residential land inside the boundary
+   * isolation distance (bbox + planar prefilters, then the exact geography distance once per pair: NEAR_CTES), residential land inside the boundary
    * (union of intersections, so overlapping zones are not counted twice) and the green-buffer test.
    */
   async proximity(inputs: readonly AnalysisInput[], greenBufferM: number): Promise<ProximityRow[]> {
@@ -123,7 +157,11 @@ export class AnalysisRepository {
       inside_ha: number | null;
       inside_ids: string[] | null;
     }>(
-      `WITH ${INPUT_CTE}
+      `WITH ${INPUT_CTE}, ${NEAR_CTES},
+       w AS (
+         SELECT nd.key, json_agg(json_build_object('id', nd.id::text, 'kind', nd.kind, 'name', nd.name, 'distance_m', nd.d) ORDER BY nd.d, nd.id) AS list
+         FROM nd WHERE nd.d <= nd.iso_m GROUP BY nd.key
+       )
        SELECT gv.key,
               n.id::text AS nearest_id, n.kind AS nearest_kind, n.name AS nearest_name, n.d AS nearest_m,
               CASE WHEN n.id IS NULL THEN NULL
@@ -132,18 +170,8 @@ export class AnalysisRepository {
               END AS green_fits,
               w.list AS within, i.ha AS inside_ha, i.ids AS inside_ids
        FROM gv
-       LEFT JOIN LATERAL (
-         SELECT k.id, k.kind, k.name, k.zgeom, k.d
-         FROM (SELECT r.id, r.kind, r.name, r.geom AS zgeom, ST_Distance(r.geom::geography, gv.vgeog) AS d
-               FROM residential_zones r ORDER BY r.geom <-> gv.vgeom LIMIT 8) k
-         ORDER BY k.d, k.id LIMIT 1
-       ) n ON true
-       LEFT JOIN LATERAL (
-         SELECT json_agg(json_build_object('id', s.id::text, 'kind', s.kind, 'name', s.name, 'distance_m', s.d) ORDER BY s.d, s.id) AS list
-         FROM (SELECT r.id, r.kind, r.name, ST_Distance(r.geom::geography, gv.vgeog) AS d
-               FROM residential_zones r
-               WHERE r.geom && ${DWITHIN_BOX} AND ST_DWithin(r.geom::geography, gv.vgeog, gv.iso_m)) s
-       ) w ON true
+       LEFT JOIN nn n ON n.key = gv.key
+       LEFT JOIN w ON w.key = gv.key
        LEFT JOIN LATERAL (
          -- fixed-precision union (1e-9°, ~0.1 mm): overlapping zones made the floating-point union fail
          -- (on PGlite the failure even came back as an empty result instead of an error)
@@ -169,21 +197,15 @@ export class AnalysisRepository {
   async nearestAndWithin(inputs: readonly AnalysisInput[]): Promise<{ key: string; nearest_id: string | null; nearest_m: number | null; within: ZoneHit[] | null }[]> {
     if (inputs.length === 0) return [];
     const result = await this.db.query<{ key: string; nearest_id: string | null; nearest_m: number | null; within: ZoneHit[] | null }>(
-      `WITH ${INPUT_CTE}
+      `WITH ${INPUT_CTE}, ${NEAR_CTES},
+       w AS (
+         SELECT nd.key, json_agg(json_build_object('id', nd.id::text, 'kind', nd.kind, 'distance_m', nd.d) ORDER BY nd.d, nd.id) AS list
+         FROM nd WHERE nd.d <= nd.iso_m GROUP BY nd.key
+       )
        SELECT gv.key, n.id::text AS nearest_id, n.d AS nearest_m, w.list AS within
        FROM gv
-       LEFT JOIN LATERAL (
-         SELECT k.id, k.d
-         FROM (SELECT r.id, ST_Distance(r.geom::geography, gv.vgeog) AS d
-               FROM residential_zones r ORDER BY r.geom <-> gv.vgeom LIMIT 8) k
-         ORDER BY k.d, k.id LIMIT 1
-       ) n ON true
-       LEFT JOIN LATERAL (
-         SELECT json_agg(json_build_object('id', s.id::text, 'kind', s.kind, 'distance_m', s.d) ORDER BY s.d, s.id) AS list
-         FROM (SELECT r.id, r.kind, ST_Distance(r.geom::geography, gv.vgeog) AS d
-               FROM residential_zones r
-               WHERE r.geom && ${DWITHIN_BOX} AND ST_DWithin(r.geom::geography, gv.vgeog, gv.iso_m)) s
-       ) w ON true`,
+       LEFT JOIN nn n ON n.key = gv.key
+       LEFT JOIN w ON w.key = gv.key`,
       inputParams(inputs),
     );
     return result.rows;
