@@ -5,11 +5,11 @@ import path from 'node:path';
 export default defineConfig({
   root: 'client',
   plugins: [react()],
-  resolve: { alias: { '@domain': path.resolve(__dirname, 'server/domain') } },
-  build: { outDir: path.resolve(__dirname, 'dist/client'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  resolve: { alias: { '@domain': path.resolve(import.meta.dirname, 'server/domain') } },
+  build: { outDir: path.resolve(import.meta.dirname, 'dist/client'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
   server: { proxy: { '/api': 'http://localhost:3000', '/ogc': 'http://localhost:3000', '/tiles': 'http://localhost:3000' } },
   test: {
-    root: __dirname,
+    root: import.meta.dirname,
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 60_000,
