@@ -6,6 +6,7 @@ import { cachedNationalExtent } from '../public-data/features.repository.ts';
 import { encodeTile } from './js-encoder.ts';
 import { TILE_LAYERS, type TileLayer } from './tile-layers.ts';
 import { TilesRepository, type TileCoords } from './tiles.repository.ts';
+import { TileCache } from './tile-cache.ts';
 
 export type EncoderChoice = 'auto' | 'js';
 
@@ -41,6 +42,7 @@ function notFound(message: string): NotFoundException {
 export class TilesService {
   private readonly repository: TilesRepository;
   readonly encoder: 'native' | 'js';
+  readonly cache = new TileCache();
 
   constructor(
     private readonly db: Database,
@@ -73,11 +75,14 @@ export class TilesService {
     const t = this.parseCoords(layer, z, x, y);
     const etagOf = (version: number) => weakEtag('tile', layer.id, version, t.z, t.x, t.y, this.encoder);
 
-    // cheap revalidation: one indexed lookup, no tile work
-    if (ifNoneMatch) {
-      const version = await this.repository.layerVersion(layer.id);
-      if (version !== null && matchesEtag(ifNoneMatch, etagOf(version))) {
-        return { status: 304, etag: etagOf(version), cacheControl: layer.cacheControl };
+    // one indexed lookup decides revalidation and cache hits, with no tile work
+    const current = await this.repository.layerVersion(layer.id);
+    if (current !== null) {
+      if (matchesEtag(ifNoneMatch, etagOf(current))) return { status: 304, etag: etagOf(current), cacheControl: layer.cacheControl };
+      const cached = this.cache.get(TileCache.key(layer.id, current, t.z, t.x, t.y, this.encoder));
+      if (cached) {
+        if (cached.length === 0) return { status: 204, etag: etagOf(current), cacheControl: layer.cacheControl };
+        return { status: 200, body: cached, etag: etagOf(current), cacheControl: layer.cacheControl };
       }
     }
 
@@ -90,6 +95,8 @@ export class TilesService {
       version = r.version;
       bytes = encodeTile(layer.id, JSON.parse(r.collection), t.z, t.x, t.y);
     }
+    // bytes and version come from one snapshot, so the pair is always consistent
+    if (version !== null) this.cache.set(TileCache.key(layer.id, version, t.z, t.x, t.y, this.encoder), bytes);
     const etag = version !== null ? etagOf(version) : weakEtag('bytes', layer.id, this.encoder, createHash('sha1').update(bytes).digest('hex'));
     if (version === null && matchesEtag(ifNoneMatch, etag)) return { status: 304, etag, cacheControl: layer.cacheControl };
     if (bytes.length === 0) return { status: 204, etag, cacheControl: layer.cacheControl };

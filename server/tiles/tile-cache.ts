@@ -1,0 +1,45 @@
+/**
+ * In-process LRU of encoded tiles keyed by (layer, data version, z/x/y, encoder). The data version comes from
+ * the database (bumped in the writing transaction), so a cached tile can never be served for newer data and
+ * instances stay interchangeable: a cache miss only costs a rebuild.
+ */
+export class TileCache {
+  private readonly entries = new Map<string, Uint8Array>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+
+  static key(layer: string, version: number, z: number, x: number, y: number, encoder: string): string {
+    return `${layer}|${version}|${z}/${x}/${y}|${encoder}`;
+  }
+
+  get(key: string): Uint8Array | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      // refresh recency
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, tile: Uint8Array): void {
+    if (tile.length > this.maxBytes / 8) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= old.length;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, tile);
+    this.bytes += tile.length;
+    for (const [oldest, value] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= value.length;
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
