@@ -4,6 +4,8 @@ import type { AppConfig } from '../config.ts';
 import { NotFoundException } from '../errors.ts';
 import { MVT_MEDIA_TYPE, TilesService, type EncoderChoice } from './tiles.service.ts';
 
+const MIN_GZIP_BYTES = 1024;
+
 function baseUrl(req: Request): string {
   return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
 }
@@ -28,7 +30,11 @@ export function createTilesRouter(ctx: AppContext, options: { encoder?: EncoderC
     const result = await service.tile(layer, z, x, y, req.get('If-None-Match'));
     res.set({ ETag: result.etag, 'Cache-Control': result.cacheControl, Vary: 'Accept-Encoding', 'X-Tile-Encoder': service.encoder });
     if (result.status !== 200) return res.status(result.status).end();
-    res.status(200).type(MVT_MEDIA_TYPE).send(Buffer.from(result.body!.buffer, result.body!.byteOffset, result.body!.byteLength));
+    // pre-compressed (and cached) here; the compression middleware skips a body that already has an encoding
+    const gzip = result.body!.length >= MIN_GZIP_BYTES && req.acceptsEncodings('gzip') === 'gzip';
+    const body = gzip ? service.gzipped(result) : result.body!;
+    if (gzip) res.set('Content-Encoding', 'gzip');
+    res.status(200).type(MVT_MEDIA_TYPE).send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   });
 
   router.use((req, _res, next) => next(new NotFoundException(`No tile resource at ${req.originalUrl.split('?')[0]}`, undefined, 'tile-not-found')));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Database } from '../db/database.ts';
 import { NotFoundException } from '../errors.ts';
 import { catalog, type LayerId } from '../public-data/layers.ts';
@@ -15,6 +16,8 @@ export interface TileResult {
   body?: Uint8Array;
   etag: string;
   cacheControl: string;
+  /** set when the tile is versioned: its gzip copy can be cached under the same key */
+  cacheKey?: string;
 }
 
 export const MVT_MEDIA_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -43,6 +46,8 @@ export class TilesService {
   private readonly repository: TilesRepository;
   readonly encoder: 'native' | 'js';
   readonly cache = new TileCache();
+  /** gzip copies of versioned tiles: compressing a 200 KB tile on every request costs more than building the reply */
+  private readonly gzipCache = new TileCache(32 * 1024 * 1024);
 
   constructor(
     private readonly db: Database,
@@ -79,10 +84,11 @@ export class TilesService {
     const current = await this.repository.layerVersion(layer.id);
     if (current !== null) {
       if (matchesEtag(ifNoneMatch, etagOf(current))) return { status: 304, etag: etagOf(current), cacheControl: layer.cacheControl };
-      const cached = this.cache.get(TileCache.key(layer.id, current, t.z, t.x, t.y, this.encoder));
+      const cacheKey = TileCache.key(layer.id, current, t.z, t.x, t.y, this.encoder);
+      const cached = this.cache.get(cacheKey);
       if (cached) {
         if (cached.length === 0) return { status: 204, etag: etagOf(current), cacheControl: layer.cacheControl };
-        return { status: 200, body: cached, etag: etagOf(current), cacheControl: layer.cacheControl };
+        return { status: 200, body: cached, etag: etagOf(current), cacheControl: layer.cacheControl, cacheKey };
       }
     }
 
@@ -96,11 +102,21 @@ export class TilesService {
       bytes = encodeTile(layer.id, JSON.parse(r.collection), t.z, t.x, t.y);
     }
     // bytes and version come from one snapshot, so the pair is always consistent
-    if (version !== null) this.cache.set(TileCache.key(layer.id, version, t.z, t.x, t.y, this.encoder), bytes);
+    const cacheKey = version !== null ? TileCache.key(layer.id, version, t.z, t.x, t.y, this.encoder) : undefined;
+    if (cacheKey) this.cache.set(cacheKey, bytes);
     const etag = version !== null ? etagOf(version) : weakEtag('bytes', layer.id, this.encoder, createHash('sha1').update(bytes).digest('hex'));
     if (version === null && matchesEtag(ifNoneMatch, etag)) return { status: 304, etag, cacheControl: layer.cacheControl };
     if (bytes.length === 0) return { status: 204, etag, cacheControl: layer.cacheControl };
-    return { status: 200, body: bytes, etag, cacheControl: layer.cacheControl };
+    return { status: 200, body: bytes, etag, cacheControl: layer.cacheControl, cacheKey };
+  }
+
+  /** The tile gzip-compressed, from the cache when it is versioned. */
+  gzipped(result: TileResult): Uint8Array {
+    const cached = result.cacheKey ? this.gzipCache.get(result.cacheKey) : undefined;
+    if (cached) return cached;
+    const gz = new Uint8Array(gzipSync(result.body!, { level: 6 }));
+    if (result.cacheKey) this.gzipCache.set(result.cacheKey, gz);
+    return gz;
   }
 
   /** Data versions of the tile layers, for clients that bump their source when a layer changes. */

@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { TileCache } from '../../server/tiles/tile-cache.ts';
+import { describeEachServer } from '../support/server.ts';
 
 describe('tile cache', () => {
   it('keys by data version, so a new version never hits an old tile', () => {
@@ -26,5 +29,34 @@ describe('tile cache', () => {
     const cache = new TileCache(800);
     cache.set('big', new Uint8Array(101));
     expect(cache.get('big')).toBeUndefined();
+  });
+});
+
+describeEachServer('tiles over HTTP: gzip and cache', (t) => {
+  const rawGet = (path: string, encoding: string) =>
+    new Promise<{ status: number; encoding: string | undefined; etag: string | undefined; body: Buffer }>((resolve, reject) => {
+      http
+        .get(t.server.baseUrl + path, { headers: { 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, encoding: res.headers['content-encoding'], etag: res.headers.etag, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+
+  it('serves the same tile bytes gzip-compressed or plain, from the cache the second time', async () => {
+    // Hà Nội at z6: provinces are always there
+    const plain = await rawGet('/tiles/provinces/6/50/28.pbf', 'identity');
+    expect(plain.status).toBe(200);
+    expect(plain.encoding).toBeUndefined();
+    const first = await rawGet('/tiles/provinces/6/50/28.pbf', 'gzip');
+    const second = await rawGet('/tiles/provinces/6/50/28.pbf', 'gzip');
+    for (const r of [first, second]) {
+      expect(r.status).toBe(200);
+      expect(r.encoding).toBe('gzip');
+      expect(r.etag).toBe(plain.etag);
+      expect(gunzipSync(r.body).equals(plain.body)).toBe(true);
+    }
+    expect(first.body.length).toBeLessThan(plain.body.length);
   });
 });
