@@ -4,7 +4,7 @@ import type { SessionUser } from '../auth/session.ts';
 import { canSeeUnpublished } from '../auth/auth.middleware.ts';
 import { BadRequestException, ConflictException, ForbiddenException, NotFoundException, UnauthorizedException } from '../errors.ts';
 import { CLUSTER_ATTRIBUTE_FIELDS, CLUSTER_STATUSES } from '../domain/cluster-attributes.ts';
-import { decide, type ReviewAction } from '../versioning/review-workflow.ts';
+import { decide, versionHistory, type ReviewAction } from '../versioning/review-workflow.ts';
 import { PreconditionRequiredException, VersioningService } from '../versioning/versioning.service.ts';
 import type { CommentRecord } from '../versioning/versioned.repository.ts';
 import { ClustersRepository, type ClusterDraft, type ClusterRow, type ListFilter } from './clusters.repository.ts';
@@ -140,45 +140,10 @@ export class ClustersService {
     const id = await this.resolveId(idOrCode);
     const head = await this.repo.getHead(id);
     if (!head) throw new NotFoundException(`No cluster ${idOrCode}`);
-    const staff = canSeeUnpublished(user, head.province_code!);
     const all = await this.repo.versions(id);
-    if (staff) {
-      return {
-        id,
-        head_version: head.head_version,
-        published_version: head.published_version,
-        versions: all.map((v) => ({
-          version: v.version,
-          created_at: v.created_at,
-          author: v.author_id === null ? null : { id: v.author_id, username: v.author_username, display_name: v.author_display_name },
-          comment: v.comment,
-          name: v.name,
-          status: v.status,
-          area_ha: v.area_ha,
-          review_state: v.review_state,
-          approved_at: v.approved_at,
-          published: v.version === head.published_version,
-          events: v.events,
-        })),
-      };
-    }
-    // the public: approved versions only, no authors, comments or review events
-    const published = all.filter((v) => v.approved_at !== null);
-    if (!published.length) throw new NotFoundException(`No cluster ${idOrCode}`);
-    return {
-      id,
-      published_version: head.published_version,
-      versions: published.map((v) => ({
-        version: v.version,
-        created_at: v.created_at,
-        approved_at: v.approved_at,
-        name: v.name,
-        status: v.status,
-        area_ha: v.area_ha,
-        review_state: 'approved',
-        published: v.version === head.published_version,
-      })),
-    };
+    const history = versionHistory(id, head, all, canSeeUnpublished(user, head.province_code!), (v) => ({ name: v.name, status: v.status, area_ha: v.area_ha }));
+    if (!history) throw new NotFoundException(`No cluster ${idOrCode}`);
+    return history;
   }
 
   async diff(user: SessionUser | undefined, idOrCode: string, fromRaw: unknown, toRaw: unknown) {

@@ -4,7 +4,7 @@ import { canSeeUnpublished } from '../auth/auth.middleware.ts';
 import { BadRequestException, InvalidGeometryException, NotFoundException, UnprocessableEntityException } from '../errors.ts';
 import { VIETNAM_EXTENT, validateClusterGeometry } from '../domain/geometry-validation.ts';
 import { HAZARD_CLASSES, DEFAULT_ISOLATION_TABLE, strictestDistanceM } from '../domain/hazard.ts';
-import type { ReviewAction, ReviewState } from '../versioning/review-workflow.ts';
+import { versionHistory, type ReviewAction, type ReviewState } from '../versioning/review-workflow.ts';
 import { PreconditionRequiredException, VersioningService, type ActionContext } from '../versioning/versioning.service.ts';
 import type { CommentRecord } from '../versioning/versioned.repository.ts';
 import { FacilitiesRepository, type FacilityDraft, type FacilityRow, type FacilityViewer } from './facilities.repository.ts';
@@ -240,41 +240,10 @@ export class FacilitiesService {
     if (!UUID_RE.test(id)) throw new NotFoundException(`No facility ${id}`);
     const head = await this.repo.getHead(id);
     if (!head) throw new NotFoundException(`No facility ${id}`);
-    const all = (await this.repo.history(id)).reverse();
-    if (canSeeUnpublished(user, head.province_code!)) {
-      return {
-        id,
-        head_version: head.head_version,
-        published_version: head.published_version,
-        versions: all.map((v) => ({
-          version: v.version,
-          created_at: v.created_at,
-          author: v.author_id === null ? null : { id: v.author_id, username: v.author, display_name: v.author_display_name },
-          comment: v.comment,
-          name: v.properties.name,
-          status: v.properties.status,
-          review_state: v.review_state,
-          approved_at: v.approved_at,
-          published: v.version === head.published_version,
-          events: v.events,
-        })),
-      };
-    }
-    const approved = all.filter((v) => v.approved_at !== null);
-    if (!approved.length) throw new NotFoundException(`No facility ${id}`);
-    return {
-      id,
-      published_version: head.published_version,
-      versions: approved.map((v) => ({
-        version: v.version,
-        created_at: v.created_at,
-        approved_at: v.approved_at,
-        name: v.properties.name,
-        status: v.properties.status,
-        review_state: 'approved' as const,
-        published: v.version === head.published_version,
-      })),
-    };
+    const all = (await this.repo.history(id)).reverse().map((v) => ({ ...v, author_username: v.author }));
+    const history = versionHistory(id, head, all, canSeeUnpublished(user, head.province_code!), (v) => ({ name: v.properties.name, status: v.properties.status }));
+    if (!history) throw new NotFoundException(`No facility ${id}`);
+    return history;
   }
 
   async listComments(actor: Actor, id: string) {

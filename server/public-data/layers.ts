@@ -5,6 +5,7 @@
  * only ever travel as $n parameters.
  */
 import type { Queryable } from '../db/database.ts';
+import { CLUSTER_ATTRIBUTE_FIELDS } from '../domain/cluster-attributes.ts';
 
 export type LayerId = 'clusters' | 'plan-items' | 'provinces' | 'regions' | 'residential-zones';
 export const LAYER_IDS: readonly LayerId[] = ['clusters', 'plan-items', 'provinces', 'regions', 'residential-zones'];
@@ -54,26 +55,9 @@ export interface SqlLayer {
   attributes: string[];
 }
 
-const CLUSTER_JSON_ATTRIBUTES = [
-  'communes',
-  'decision_no',
-  'decision_date',
-  'decision_authority',
-  'plan_phase',
-  'planned_area_ha',
-  'industrial_land_ha',
-  'leased_ha',
-  'occupancy_pct',
-  'investor',
-  'tenants',
-  'workers',
-  'industries',
-  'craft_village',
-  'mountainous_district',
-  'wastewater',
-  'hazard_class',
-  'investment_capital_bn_vnd',
-] as const;
+// cluster attributes kept in the version's properties json; the rest are columns of cluster_versions
+const CLUSTER_COLUMN_ATTRIBUTES: ReadonlySet<string> = new Set(['name', 'code', 'province_code', 'district_code', 'status']);
+const CLUSTER_JSON_ATTRIBUTES = CLUSTER_ATTRIBUTE_FIELDS.filter((a) => !CLUSTER_COLUMN_ATTRIBUTES.has(a));
 
 const CLUSTERS: SqlLayer = {
   id: 'clusters',

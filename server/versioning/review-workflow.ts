@@ -125,3 +125,62 @@ export function parseVersionTag(value: string | undefined | null): number | null
 }
 
 export const versionTag = (version: number) => `"${version}"`;
+
+/** One version as the history lists need it, whatever the entity. */
+export interface VersionHistoryRow {
+  version: number;
+  created_at: Date;
+  author_id: number | null;
+  author_username: string | null;
+  author_display_name: string | null;
+  comment: string | null;
+  review_state: ReviewState;
+  approved_at: Date | null;
+  events: unknown;
+}
+
+/**
+ * The version list a viewer may see: staff get every version with its author, comment and review events;
+ * everyone else only the approved versions, without them (null when none is approved).
+ * `summary` adds the entity's own fields (name, status, area…).
+ */
+export function versionHistory<R extends VersionHistoryRow>(
+  id: string,
+  head: { head_version: number; published_version: number | null },
+  rows: readonly R[],
+  staff: boolean,
+  summary: (row: R) => Record<string, unknown>,
+) {
+  if (staff) {
+    return {
+      id,
+      head_version: head.head_version,
+      published_version: head.published_version,
+      versions: rows.map((v) => ({
+        version: v.version,
+        created_at: v.created_at,
+        author: v.author_id === null ? null : { id: v.author_id, username: v.author_username, display_name: v.author_display_name },
+        comment: v.comment,
+        ...summary(v),
+        review_state: v.review_state,
+        approved_at: v.approved_at,
+        published: v.version === head.published_version,
+        events: v.events,
+      })),
+    };
+  }
+  const approved = rows.filter((v) => v.approved_at !== null);
+  if (!approved.length) return null;
+  return {
+    id,
+    published_version: head.published_version,
+    versions: approved.map((v) => ({
+      version: v.version,
+      created_at: v.created_at,
+      approved_at: v.approved_at,
+      ...summary(v),
+      review_state: 'approved' as const,
+      published: v.version === head.published_version,
+    })),
+  };
+}
