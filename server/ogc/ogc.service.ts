@@ -3,8 +3,16 @@
  * Documents are built here; SQL lives in the public-data repository; the router only negotiates and sends.
  */
 import type { Queryable } from '../db/database.ts';
+import { addDays, isIsoDate, vietnamDate } from '../domain/dates.ts';
 import { BadRequestException, NotFoundException } from '../errors.ts';
-import { PublicFeaturesRepository, cachedNationalExtent, cachedRegions, type FeatureQuery } from '../public-data/features.repository.ts';
+import {
+  PublicFeaturesRepository,
+  cachedNationalExtent,
+  cachedRegions,
+  periodIntersects,
+  type DatePeriod,
+  type FeatureQuery,
+} from '../public-data/features.repository.ts';
 import { catalog, type LayerFilter, type SqlLayer, type Licence } from '../public-data/layers.ts';
 
 export const MEDIA = {
@@ -17,6 +25,7 @@ export const MEDIA = {
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
 
 export const CONFORMANCE_CLASSES = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
@@ -48,6 +57,8 @@ interface CollectionInfo {
   filters: LayerFilter[];
   attributes: string[];
   licence: Licence;
+  /** what datetime compares with; null when it does not apply */
+  time: string | null;
 }
 
 const BASE_PARAMS = new Set(['f', 'bbox', 'bbox-crs', 'limit', 'offset', 'datetime']);
@@ -87,7 +98,61 @@ function parseNonNegativeInt(name: string, value: string): number {
   return Number(value);
 }
 
-const DATETIME = /^(\.\.|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?)$/;
+// RFC 3339 full-date or date-time; a space before the offset is a "+" that the client did not percent-encode
+const DATETIME = /^(\d{4}-\d{2}-\d{2})(?:[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[-+ ]\d{2}:\d{2}))?$/;
+
+/** One end of a datetime: a whole Vietnamese calendar day (date only) or an instant. */
+type DatetimeEnd = { day: string } | { instant: Date };
+
+function parseDatetimeEnd(text: string, whole: string): DatetimeEnd {
+  const bad = () => new InvalidParameterException(`datetime must be an RFC 3339 date, date-time or interval (e.g. 2024-05-01, 2024-05-01T08:00:00Z, 2024-01-01/.., ../2024-12-31), got "${whole}"`);
+  const m = DATETIME.exec(text);
+  if (!m || !isIsoDate(m[1])) throw bad();
+  if (m[2] === undefined) return { day: m[1] };
+  const [hour, minute, second] = [Number(m[2]), Number(m[3]), Number(m[4])];
+  const offset = m[6].toUpperCase().replace(' ', '+');
+  if (hour > 23 || minute > 59 || second > 60) throw bad();
+  if (offset !== 'Z' && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4)) > 59)) throw bad();
+  // a leap second (:60) counts as the second before it
+  const instant = new Date(`${m[1]}T${m[2]}:${m[3]}:${second === 60 ? '59' : m[4]}${m[5] ?? ''}${offset}`);
+  if (Number.isNaN(instant.getTime())) throw bad();
+  return { instant };
+}
+
+/** First and last instant an end covers (a date covers its whole day in Vietnam, UTC+7). */
+function endBounds(end: DatetimeEnd): [number, number] {
+  if ('instant' in end) return [end.instant.getTime(), end.instant.getTime()];
+  const start = Date.parse(`${end.day}T00:00:00+07:00`);
+  return [start, Date.parse(`${addDays(end.day, 1)}T00:00:00+07:00`) - 1];
+}
+
+function endDay(end: DatetimeEnd, whole: string): string {
+  const day = 'day' in end ? end.day : vietnamDate(end.instant);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new InvalidParameterException(`datetime is out of range: "${whole}"`);
+  return day;
+}
+
+/**
+ * The datetime parameter (OGC API – Features Part 1, 7.15.4) as the inclusive Vietnamese calendar days it touches:
+ * every temporal property served here is a day or a span of days, so a feature matches exactly when its days
+ * intersect these. An instant touches one day; `a/b`, `../b`, `a/..` (or an empty end) are intervals.
+ */
+export function parseDatetime(value: string): DatePeriod {
+  const parts = value.split('/');
+  if (parts.length > 2) throw new InvalidParameterException(`datetime must be an instant or one interval "start/end", got "${value}"`);
+  const isOpen = (p: string) => p === '..' || (p === '' && parts.length === 2);
+  if (parts.every(isOpen)) throw new InvalidParameterException(`datetime needs at least one bounded end, got "${value}"`);
+  const ends = parts.map((p) => (isOpen(p) ? null : parseDatetimeEnd(p, value)));
+  if (ends.length === 1) {
+    const day = endDay(ends[0]!, value);
+    return { start: day, end: day };
+  }
+  const [from, to] = ends;
+  if (from && to && endBounds(from)[0] > endBounds(to)[1]) {
+    throw new InvalidParameterException(`datetime interval starts after it ends: "${value}"`);
+  }
+  return { start: from ? endDay(from, value) : null, end: to ? endDay(to, value) : null };
+}
 
 export interface ItemsRequest extends FeatureQuery {
   format?: Format;
@@ -120,14 +185,8 @@ export function parseItemsQuery(filters: LayerFilter[], query: Record<string, un
   const bboxCrs = oneValue('bbox-crs', query['bbox-crs']);
   if (bboxCrs !== undefined && bboxCrs !== CRS84) throw new InvalidParameterException(`Only bbox-crs=${CRS84} is supported`);
   const datetime = oneValue('datetime', query.datetime);
-  if (datetime !== undefined) {
-    const ends = datetime.split('/');
-    if (ends.length > 2 || ends.some((e) => !DATETIME.test(e)) || (ends.length === 1 && datetime === '..')) {
-      throw new InvalidParameterException(`datetime must be an RFC 3339 date-time or interval, got "${datetime}"`);
-    }
-    // no collection has a temporal extent, so a valid datetime selects every feature
-    carry.datetime = datetime;
-  }
+  const period = datetime === undefined ? undefined : parseDatetime(datetime);
+  if (datetime !== undefined) carry.datetime = datetime;
   const filterValues: Record<string, string> = {};
   for (const filter of filters) {
     const value = oneValue(filter.param, query[filter.param]);
@@ -135,8 +194,28 @@ export function parseItemsQuery(filters: LayerFilter[], query: Record<string, un
     filterValues[filter.param] = value;
     carry[filter.param] = value;
   }
-  return { format, limit, offset, bbox, filters: filterValues, carry };
+  return { format, limit, offset, bbox, period, filters: filterValues, carry };
 }
+
+/** How datetime applies to a collection, in its description and its API parameter. */
+function datetimeNote(time: string | null): string {
+  return time === null
+    ? 'datetime does not apply to this collection: its features have no date (only when they were loaded), so a valid datetime selects every feature.'
+    : `datetime selects features by ${time}.`;
+}
+
+const DATETIME_PARAM = {
+  name: 'datetime',
+  in: 'query',
+  required: false,
+  description:
+    'An RFC 3339 date or date-time (2024-05-01, 2024-05-01T08:00:00Z), or an interval with open ends as ".." ' +
+    '(2020-01-01/2024-12-31, 2020-01-01/.., ../2024-12-31). Only features whose time intersects it are selected; ' +
+    'a date without time means that whole day in Vietnam (UTC+7).',
+  schema: { type: 'string' },
+  style: 'form',
+  explode: false,
+} as const;
 
 function qs(params: Record<string, string | number>): string {
   const s = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
@@ -159,11 +238,25 @@ export class OgcService {
       filters: l.filters,
       attributes: l.attributes,
       licence: l.licence,
+      time: l.temporal?.description ?? null,
     }));
     // regions after provinces, in the order of the issue
     const at = list.findIndex((l) => l.id === 'provinces') + 1;
-    list.splice(at, 0, { ...c.regions });
+    list.splice(at, 0, { ...c.regions, time: c.regions.temporal.description });
     return list;
+  }
+
+  /** The collection's temporal interval, from the data; null when datetime does not apply. */
+  private async temporalInterval(id: string): Promise<[string | null, string | null] | null> {
+    const layer = await this.sqlLayer(id);
+    let days: [string | null, string | null] | null;
+    if (layer === 'regions') {
+      const time = (await catalog(this.db)).regions.temporal;
+      days = [time.start, time.end];
+    } else days = await this.features.temporalExtent(layer);
+    if (!days) return null;
+    // the first day from its Vietnamese midnight to the last second of the last day
+    return [days[0] && `${days[0]}T00:00:00+07:00`, days[1] && `${days[1]}T23:59:59+07:00`];
   }
 
   private async sqlLayer(id: string): Promise<SqlLayer | 'regions'> {
@@ -200,16 +293,17 @@ export class OgcService {
     };
   }
 
-  private collectionDoc(base: string, info: CollectionInfo, extent: [number, number, number, number]) {
+  private collectionDoc(base: string, info: CollectionInfo, extent: [number, number, number, number], interval: [string | null, string | null] | null) {
     const href = `${base}/collections/${info.id}`;
     return {
       id: info.id,
       title: info.title,
-      description: info.description,
+      description: `${info.description} ${datetimeNote(info.time)}`,
       itemType: 'feature',
       crs: [CRS84],
       storageCrs: CRS84,
-      extent: { spatial: { bbox: [extent], crs: CRS84 } },
+      // no temporal member where datetime does not apply
+      extent: { spatial: { bbox: [extent], crs: CRS84 }, ...(interval ? { temporal: { interval: [interval], trs: GREGORIAN } } : {}) },
       license: info.licence.name,
       attribution: info.licence.attribution,
       links: [
@@ -224,12 +318,13 @@ export class OgcService {
 
   async collections(base: string) {
     const [infos, extent] = await Promise.all([this.collectionInfos(), cachedNationalExtent(this.db)]);
+    const intervals = await Promise.all(infos.map((i) => this.temporalInterval(i.id)));
     return {
       links: [
         { href: `${base}/collections`, rel: 'self', type: MEDIA.json, title: 'Feature collections' },
         { href: `${base}/collections?f=html`, rel: 'alternate', type: MEDIA.html, title: 'Feature collections (HTML)' },
       ] satisfies Link[],
-      collections: infos.map((i) => this.collectionDoc(base, i, extent)),
+      collections: infos.map((i, n) => this.collectionDoc(base, i, extent, intervals[n])),
     };
   }
 
@@ -237,7 +332,8 @@ export class OgcService {
     const infos = await this.collectionInfos();
     const info = infos.find((i) => i.id === id);
     if (!info) throw new NotFoundException(`Collection "${id}" does not exist`, undefined, 'NotFound');
-    return this.collectionDoc(base, info, await cachedNationalExtent(this.db));
+    const [extent, interval] = await Promise.all([cachedNationalExtent(this.db), this.temporalInterval(id)]);
+    return this.collectionDoc(base, info, extent, interval);
   }
 
   async filtersOf(id: string): Promise<LayerFilter[]> {
@@ -286,7 +382,9 @@ export class OgcService {
   private async regionFeatures(req: ItemsRequest) {
     let regions = await cachedRegions(this.db);
     if (req.filters.code !== undefined) regions = regions.filter((r) => r.id === req.filters.code);
-    if (req.bbox) {
+    const time = (await catalog(this.db)).regions.temporal;
+    if (req.period && !periodIntersects(req.period, time.start, time.end)) regions = [];
+    if (req.bbox && regions.length) {
       const hit = new Set(await this.regionsIntersecting(req.bbox));
       regions = regions.filter((r) => hit.has(r.id));
     }
@@ -341,6 +439,7 @@ export class OgcService {
       '/collections': { get: { operationId: 'getCollections', summary: 'Feature collections', parameters: [ref('f')], responses: { '200': { description: 'The collections', content: jsonAndHtml({ type: 'object' }) } } } },
     };
     for (const info of infos) {
+      const datetimeParam = { ...DATETIME_PARAM, description: `${DATETIME_PARAM.description}\n\n${datetimeNote(info.time)}` };
       const filterParams = info.filters.map((f) => ({ name: f.param, in: 'query', required: false, description: f.description, schema: { type: 'string' }, style: 'form', explode: false }));
       const properties = Object.fromEntries(info.attributes.map((a) => [a, {}]));
       paths[`/collections/${info.id}`] = {
@@ -350,7 +449,7 @@ export class OgcService {
         get: {
           operationId: `get-${info.id}-items`,
           summary: `Features of ${info.title}`,
-          parameters: [ref('bbox'), ref('limit'), ref('offset'), ref('datetime'), ref('f'), ...filterParams],
+          parameters: [ref('bbox'), ref('limit'), ref('offset'), datetimeParam, ref('f'), ...filterParams],
           responses: {
             '200': {
               description: 'A page of features (GeoJSON FeatureCollection)',
@@ -392,7 +491,7 @@ export class OgcService {
           },
           limit: { name: 'limit', in: 'query', required: false, description: 'Page size', schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }, style: 'form', explode: false },
           offset: { name: 'offset', in: 'query', required: false, description: 'Features to skip', schema: { type: 'integer', minimum: 0, default: 0 }, style: 'form', explode: false },
-          datetime: { name: 'datetime', in: 'query', required: false, description: 'Accepted for conformance; the collections have no temporal extent', schema: { type: 'string' }, style: 'form', explode: false },
+          datetime: DATETIME_PARAM,
           featureId: { name: 'featureId', in: 'path', required: true, description: 'Feature id', schema: { type: 'string' } },
         },
         schemas: {

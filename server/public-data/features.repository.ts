@@ -2,8 +2,21 @@ import type { Queryable } from '../db/database.ts';
 import type { SqlLayer } from './layers.ts';
 import { withoutJit } from './no-jit.ts';
 
+/** A datetime query as inclusive Vietnamese calendar days ('YYYY-MM-DD'); null = open end. */
+export interface DatePeriod {
+  start: string | null;
+  end: string | null;
+}
+
+/** Whether a span of days (null = open) intersects the period; the same test the SQL below makes. */
+export function periodIntersects(period: DatePeriod, start: string | null, end: string | null): boolean {
+  return (period.start === null || end === null || end >= period.start) && (period.end === null || start === null || start <= period.end);
+}
+
 export interface FeatureQuery {
   bbox?: [number, number, number, number];
+  /** datetime; ignored by layers without a time (layer.temporal null) */
+  period?: DatePeriod;
   /** param name → value, only names declared in layer.filters */
   filters: Record<string, string>;
   limit: number;
@@ -28,8 +41,8 @@ function featureSql(layer: SqlLayer): string {
             'properties', ${layer.propertiesExpr})::text AS feature`;
 }
 
-/** WHERE clause from static layer conditions, whitelisted filters and the bbox; values become parameters. */
-function whereClause(layer: SqlLayer, q: Pick<FeatureQuery, 'bbox' | 'filters'>, params: unknown[]): string {
+/** WHERE clause from static layer conditions, whitelisted filters, the bbox and the period; values become parameters. */
+function whereClause(layer: SqlLayer, q: Pick<FeatureQuery, 'bbox' | 'filters' | 'period'>, params: unknown[]): string {
   const conditions = [...layer.where];
   for (const filter of layer.filters) {
     const value = q.filters[filter.param];
@@ -41,6 +54,19 @@ function whereClause(layer: SqlLayer, q: Pick<FeatureQuery, 'bbox' | 'filters'>,
     params.push(...q.bbox);
     const n = params.length;
     conditions.push(`ST_Intersects(${layer.geomExpr}, ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326))`);
+  }
+  const time = layer.temporal;
+  if (q.period && time) {
+    if (time.presentExpr) conditions.push(time.presentExpr);
+    // a NULL (open) feature end or start always passes
+    if (q.period.start !== null) {
+      params.push(q.period.start);
+      conditions.push(`COALESCE(${time.endExpr} >= $${params.length}::text, true)`);
+    }
+    if (q.period.end !== null) {
+      params.push(q.period.end);
+      conditions.push(`COALESCE(${time.startExpr} <= $${params.length}::text, true)`);
+    }
   }
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
@@ -66,7 +92,7 @@ export class PublicFeaturesRepository {
   }
 
   /** Exact count up to COUNT_CAP; null beyond it. */
-  async count(layer: SqlLayer, q: Pick<FeatureQuery, 'bbox' | 'filters'>): Promise<number | null> {
+  async count(layer: SqlLayer, q: Pick<FeatureQuery, 'bbox' | 'filters' | 'period'>): Promise<number | null> {
     const params: unknown[] = [];
     const where = whereClause(layer, q, params);
     params.push(COUNT_CAP + 1);
@@ -109,6 +135,21 @@ export class PublicFeaturesRepository {
       params,
     );
     return result.rows;
+  }
+
+  /** First and last day of the published features' time (null = open or no data); null when the layer has no time. */
+  async temporalExtent(layer: SqlLayer): Promise<[string | null, string | null] | null> {
+    const time = layer.temporal;
+    if (!time) return null;
+    const conditions = [...layer.where, ...(time.presentExpr ? [time.presentExpr] : [])];
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    // one open-ended feature makes the collection's extent open on that side
+    const r = await this.db.query<{ first: string | null; last: string | null }>(
+      `SELECT CASE WHEN bool_or(${time.startExpr} IS NULL) THEN NULL ELSE min(${time.startExpr}) END AS first,
+              CASE WHEN bool_or(${time.endExpr} IS NULL) THEN NULL ELSE max(${time.endExpr}) END AS last
+       FROM ${layer.from} ${where}`,
+    );
+    return [r.rows[0].first, r.rows[0].last];
   }
 
   /** Regions are the dissolve of their provinces (see cachedRegions). */

@@ -36,6 +36,30 @@ export const BOUNDARY_LICENCE: Licence = {
   attribution: 'Địa phận tỉnh © Open Development Vietnam (CC BY-SA 4.0), adapted by Cluster Atlas',
 };
 
+/**
+ * What `datetime` (OGC API – Features) compares with. Every time here is day-granular, so a feature's time is a
+ * span of Vietnamese calendar days (UTC+7) as 'YYYY-MM-DD' text, which compares correctly as a string and needs no
+ * cast that bad data could break.
+ */
+export interface LayerTemporal {
+  /** what a feature's time is, for the collection metadata and the API document */
+  description: string;
+  /** static SQL: first day of the feature's time; NULL = open start */
+  startExpr: string;
+  /** static SQL: last day (inclusive); NULL = open end */
+  endExpr: string;
+  /** static SQL condition that the feature has a time at all; features without one never match a datetime */
+  presentExpr?: string;
+}
+
+/**
+ * The 63-province set: from Hà Tây's merger into Hà Nội (1 Aug 2008, Resolution 15/2008/QH12) until the
+ * 34 units took over on 1 July 2025 (Resolution 202/2025/QH15).
+ */
+export const PROVINCES_63_PERIOD = { start: '2008-08-01', end: '2025-06-30' } as const;
+const PROVINCES_63_TIME =
+  'the validity of the 63-province division, 2008-08-01 to 2025-06-30 (the 34 provincial units apply from 2025-07-01)';
+
 export interface SqlLayer {
   id: LayerId;
   title: string;
@@ -53,6 +77,8 @@ export interface SqlLayer {
   filters: LayerFilter[];
   /** The attribute names in the order of propertiesExpr (CSV header, OpenAPI schema). */
   attributes: string[];
+  /** null: the layer has no time, so datetime selects every feature */
+  temporal: LayerTemporal | null;
 }
 
 // cluster attributes kept in the version's properties json; the rest are columns of cluster_versions
@@ -86,6 +112,15 @@ const CLUSTERS: SqlLayer = {
     { param: 'plan_phase', column: "t.properties->>'plan_phase'", description: 'to-2015 | 2016-2020 | vision-2025' },
   ],
   attributes: ['code', 'name', 'province_code', 'district_code', 'status', ...CLUSTER_JSON_ATTRIBUTES, 'area_ha', 'area_ha_vn2000', 'version', 'approved_at'],
+  // the real-world event (the establishment decision), not when the atlas recorded or approved the boundary
+  temporal: {
+    description:
+      'the establishment decision date (decision_date, a Vietnamese calendar day) of the published version; ' +
+      'clusters without a decision date (e.g. planned ones) never match a datetime query',
+    startExpr: "(t.properties->>'decision_date')",
+    endExpr: "(t.properties->>'decision_date')",
+    presentExpr: "(t.properties->>'decision_date') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'",
+  },
 };
 
 const PROVINCES: SqlLayer = {
@@ -104,6 +139,11 @@ const PROVINCES: SqlLayer = {
     { param: 'code', column: 't.code', description: 'GSO province code' },
   ],
   attributes: ['code', 'name', 'short_name', 'region', 'region_name'],
+  temporal: {
+    description: PROVINCES_63_TIME,
+    startExpr: `'${PROVINCES_63_PERIOD.start}'::text`,
+    endExpr: `'${PROVINCES_63_PERIOD.end}'::text`,
+  },
 };
 
 const RESIDENTIAL_ZONES: SqlLayer = {
@@ -123,6 +163,8 @@ const RESIDENTIAL_ZONES: SqlLayer = {
     { param: 'source', column: 't.source', description: 'data source (synthetic data is marked)' },
   ],
   attributes: ['kind', 'name', 'population', 'province_code', 'source'],
+  // created_at is only when a zone was loaded, not when the settlement existed: filtering by it would hide real homes
+  temporal: null,
 };
 
 /**
@@ -150,6 +192,14 @@ const PLAN_ITEMS: SqlLayer = {
     { param: 'status', column: 't.status', description: 'proposed | in-plan | established | removed-from-plan' },
   ],
   attributes: ['name', 'province_code', 'district_code', 'phase', 'planned_area_ha', 'status', 'cluster_id', 'plan_id', 'plan_name', 'plan_decision_no', 'version'],
+  // the phase is the item's own period ("up to 2015" has no start), finer than the plan's whole horizon
+  temporal: {
+    description:
+      'the period of the item\'s plan phase: to-2015 up to 2015-12-31 (open start), 2016-2020 from 2016-01-01 to 2020-12-31, ' +
+      'vision-2025 from 2021-01-01 to 2025-12-31',
+    startExpr: "(CASE t.phase WHEN '2016-2020' THEN '2016-01-01' WHEN 'vision-2025' THEN '2021-01-01' END)",
+    endExpr: "(CASE t.phase WHEN 'to-2015' THEN '2015-12-31' WHEN '2016-2020' THEN '2020-12-31' WHEN 'vision-2025' THEN '2025-12-31' END)",
+  },
 };
 
 export const REGIONS_META = {
@@ -159,6 +209,8 @@ export const REGIONS_META = {
   licence: BOUNDARY_LICENCE,
   filters: [{ param: 'code', column: '', description: 'region key' }] as LayerFilter[],
   attributes: ['code', 'name', 'name_en', 'province_codes'],
+  // regions are dissolves of the 63 provinces, so they share their validity
+  temporal: { description: `${PROVINCES_63_TIME}, of which the regions are dissolves`, ...PROVINCES_63_PERIOD },
 };
 
 export interface Catalog {

@@ -140,10 +140,10 @@ describe('public map in a browser', { timeout: 240_000 }, () => {
     expect(ratios.filter((r) => r.ratio < 4.5)).toEqual([]);
 
     // English switch: same card, English labels
-    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => card.innerText()).toContain('Operating');
     expect(await card.innerText()).toContain('Infrastructure investor');
-    await page.getByRole('button', { name: 'VI' }).click();
+    await page.getByRole('button', { name: 'VI', exact: true }).click();
 
     // Escape closes the card and drops it from the URL
     await page.keyboard.press('Escape');

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import { Popup, type Map as MapLibreMap, type MapGeoJSONFeature } from 'maplibre-gl';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { Popup, type Map as MapLibreMap, type MapGeoJSONFeature, type PointLike } from 'maplibre-gl';
 import type { PageProps } from '../../app/route-types.ts';
 import { useT } from '../../i18n/index.tsx';
 import { MapView } from '../../map/index.ts';
@@ -13,12 +13,16 @@ import { OpportunitiesPanel } from '../../public-map/OpportunitiesPanel.tsx';
 import { SearchPanel } from '../../public-map/SearchPanel.tsx';
 import { clusterCodeFromUrl, clusterUrl, parseHash, pushClusterUrl, syncHash } from '../../public-map/url-state.ts';
 import { ProvincePanel } from '../map/ProvincePanel.tsx';
+import type { InViewCluster } from './clusters-in-view.ts';
+import { ClustersInView, InViewAnnouncer, useClustersInView } from './ClustersInView.tsx';
 import '../../public-map/public-map.css';
 
 type Tab = 'search' | 'opportunities' | 'data';
 const TABS: readonly Tab[] = ['search', 'opportunities', 'data'];
 const TAB_LABEL = { search: 'tab.search', opportunities: 'tab.opportunities', data: 'tab.data' } as const;
 type Bbox = [number, number, number, number];
+/** Where focus goes back when the card closes: an element, or a lookup run then (a list entry may have re-rendered). */
+type FocusTarget = HTMLElement | (() => HTMLElement | null);
 
 /** How often the page asks whether a layer changed (one tiny uncached request). */
 const FRESHNESS_POLL_MS = 30_000;
@@ -74,7 +78,11 @@ export default function PublicClusterMapPage(_props: PageProps) {
   const versionsRef = useRef<LayerVersions | null>(null);
   const popup = useRef<Popup | null>(null);
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ search: null, opportunities: null, data: null });
-  const returnFocus = useRef<HTMLElement | null>(null);
+  const returnFocus = useRef<FocusTarget | null>(null);
+  const [focusBack, setFocusBack] = useState(0);
+  const panelRef = useRef<HTMLElement>(null);
+  const [inViewOpen] = useState(() => !isPhone());
+  const mapHintId = useId();
   const [initialPadding] = useState(() => (isPhone() ? { top: 56, bottom: 110, left: 8, right: 8 } : { ...fitPadding(false), top: 24, bottom: 24, right: 24 }));
 
   useEffect(() => {
@@ -88,6 +96,15 @@ export default function PublicClusterMapPage(_props: PageProps) {
     setSelected(code);
     pushClusterUrl(code);
   }, []);
+
+  /** Opens a cluster's card: a click on the map and the "clusters in view" list both come through here. */
+  const openCluster = useCallback(
+    (code: string, focusTarget: FocusTarget) => {
+      returnFocus.current = focusTarget;
+      select(code);
+    },
+    [select],
+  );
 
   // the click handler outlives renders: it reads the current translator through a ref
   const tRef = useRef(t);
@@ -112,8 +129,7 @@ export default function PublicClusterMapPage(_props: PageProps) {
         }
         const cluster = features.find((f) => f.layer.id === LAYERS.clusterDot || f.layer.id === LAYERS.clusterFill);
         if (cluster?.properties.code) {
-          returnFocus.current = m.getCanvas();
-          select(String(cluster.properties.code));
+          openCluster(String(cluster.properties.code), m.getCanvas());
           return;
         }
         const item = features[0];
@@ -129,7 +145,7 @@ export default function PublicClusterMapPage(_props: PageProps) {
       }
       setMap(m);
     },
-    [select],
+    [select, openCluster],
   );
 
   // the layers the server has, then a cheap poll: a layer whose data version moved gets fresh tiles
@@ -183,8 +199,17 @@ export default function PublicClusterMapPage(_props: PageProps) {
 
   const closeCard = useCallback(() => {
     select(null);
-    returnFocus.current?.focus({ preventScroll: true });
+    setFocusBack((n) => n + 1);
   }, [select]);
+
+  // after the card has gone: the target may only be focusable once the page re-rendered without it
+  useEffect(() => {
+    if (!focusBack) return;
+    const target = returnFocus.current;
+    const el = typeof target === 'function' ? target() : target;
+    el?.focus({ preventScroll: true });
+    if (el?.closest('.pm-inview')) el.scrollIntoView({ block: 'nearest' });
+  }, [focusBack]);
 
   useEffect(() => {
     if (!selected) return;
@@ -202,6 +227,38 @@ export default function PublicClusterMapPage(_props: PageProps) {
     },
     [map],
   );
+
+  // the side panel hides the map's left strip on wider screens: a cluster under it is not "in view"
+  const visibleBox = useCallback((m: MapLibreMap): [PointLike, PointLike] | null => {
+    const container = m.getContainer().getBoundingClientRect();
+    const panel = panelRef.current?.getBoundingClientRect();
+    const left = panel && !isPhone() ? Math.max(0, Math.round(panel.right - container.left)) : 0;
+    if (left >= container.width || container.height <= 0) return null;
+    return [[left, 0], [container.width, container.height]];
+  }, []);
+  const inView = useClustersInView(map, versions !== null, visibleBox);
+
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  const pickInView = useCallback(
+    (cluster: InViewCluster) => {
+      const { code } = cluster;
+      const again = selectedRef.current === code;
+      openCluster(code, () => document.querySelector<HTMLElement>(`[data-inview-code="${CSS.escape(code)}"]`) ?? document.querySelector<HTMLElement>('.pm-inview__toggle'));
+      // the same card stays mounted and will not take the focus by itself
+      if (again) document.querySelector<HTMLElement>('.pm-card__title')?.focus({ preventScroll: true });
+      if (cluster.bbox) zoomTo(cluster.bbox);
+    },
+    [openCluster, zoomTo],
+  );
+
+  // MapLibre names the canvas "Bản đồ" once, in the first locale: name it after the page, say how to use it
+  useEffect(() => {
+    if (!map) return;
+    const canvas = map.getCanvas();
+    canvas.setAttribute('aria-label', t('map.label'));
+    canvas.setAttribute('aria-describedby', mapHintId);
+  }, [map, t, mapHintId]);
 
   const onSearchSelect = useCallback(
     (cluster: PublicCluster) => {
@@ -270,8 +327,12 @@ export default function PublicClusterMapPage(_props: PageProps) {
     <div className={`pm${selected ? ' pm--card-open' : ''}`} data-map-ready={map && versions ? 'true' : 'false'} data-selected={selected ?? undefined}>
       <MapView onLoad={onLoad} className="pm__map" padding={initialPadding} />
       <h1 className="visually-hidden">{t('page.title')}</h1>
+      <p id={mapHintId} className="visually-hidden">
+        {t('map.keyboardHint')}
+      </p>
+      <InViewAnnouncer state={inView} />
 
-      <aside className={`pm-panel${sheetOpen ? ' pm-panel--open' : ''}`} aria-label={t('page.title')}>
+      <aside ref={panelRef} className={`pm-panel${sheetOpen ? ' pm-panel--open' : ''}`} aria-label={t('page.title')}>
         <button type="button" className="pm-panel__handle" aria-expanded={sheetOpen} onClick={() => setSheetOpen((v) => !v)}>
           <span className="pm-panel__grip" aria-hidden="true" />
           <span className="visually-hidden">{sheetOpen ? t('panel.collapse') : t('panel.expand')}</span>
@@ -303,6 +364,7 @@ export default function PublicClusterMapPage(_props: PageProps) {
             {visited.has(id) && id === 'data' && <DownloadsPanel dataVersion={dataVersion} />}
           </div>
         ))}
+        <ClustersInView state={inView} provinceNames={provinceNames} selectedCode={selected} defaultOpen={inViewOpen} onPick={pickInView} />
       </aside>
 
       {map && versions && <LayerControl visibility={visibility} available={available} onToggle={(key, on) => setVisibility((v) => ({ ...v, [key]: on }))} collapseOn={selected} />}
