@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { insertCluster, squareAround } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { ensureClientBuilt, launchBrowser, trackErrors } from './browser.ts';
+import { contrastRatios, ensureClientBuilt, launchBrowser, trackErrors } from './browser.ts';
 
 // Issue 7 (WCAG 2.1.1): clusters drawn on the public map can be picked without a mouse.
 
@@ -57,28 +57,6 @@ async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
     path.push(`${f.tag}.${f.cls.split(' ')[0]}${f.label ? `[${f.label}]` : ''}${f.text ? ` "${f.text.replace(/\s+/g, ' ')}"` : ''}`);
   }
   throw new Error(`Tab never reached ${selector}; focus went: ${path.join(' → ')}`);
-}
-
-async function contrastRatios(page: Page, selector: string): Promise<Array<{ text: string; ratio: number }>> {
-  return page.$$eval(selector, (elements) => {
-    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = ([r, g, b]: number[]) => {
-      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    return elements.map((el) => {
-      let bg: number[] = [255, 255, 255];
-      for (let n: Element | null = el; n; n = n.parentElement) {
-        const c = rgb(getComputedStyle(n).backgroundColor);
-        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) {
-          bg = c.slice(0, 3);
-          break;
-        }
-      }
-      const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bg)].sort((x, y) => y - x);
-      return { text: (el.textContent ?? '').slice(0, 30), ratio: Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100 };
-    });
-  });
 }
 
 describe('public map with the keyboard only', { timeout: 240_000 }, () => {
