@@ -59,6 +59,14 @@ async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
   throw new Error(`Tab never reached ${selector}; focus went: ${path.join(' → ')}`);
 }
 
+/** Esc closes the card: the URL is back to / and the focus is back on the list entry of the cluster. */
+async function closeWithEscape(page: Page, code: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.locator('.pm-card').count()).toBe(0);
+  expect(new URL(page.url()).pathname).toBe('/');
+  expect(await focused(page)).toMatchObject({ tag: 'button', code });
+}
+
 describe('public map with the keyboard only', { timeout: 240_000 }, () => {
   let server: TestServer;
   let browser: Browser;
@@ -133,10 +141,7 @@ describe('public map with the keyboard only', { timeout: 240_000 }, () => {
     await page.screenshot({ path: shot('desktop-1440-card-from-list') });
 
     // Esc closes the card and puts the focus back on the entry
-    await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('.pm-card').count()).toBe(0);
-    expect(new URL(page.url()).pathname).toBe('/');
-    expect(await focused(page)).toMatchObject({ tag: 'button', code: codes.b });
+    await closeWithEscape(page, codes.b);
 
     // its close button too
     await page.keyboard.press('Enter');
@@ -216,10 +221,7 @@ describe('public map with the keyboard only', { timeout: 240_000 }, () => {
     await page.waitForTimeout(500);
     await page.screenshot({ path: shot('phone-375-card-from-list') });
 
-    await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('.pm-card').count()).toBe(0);
-    expect(new URL(page.url()).pathname).toBe('/');
-    expect(await focused(page)).toMatchObject({ tag: 'button', code: codes.d });
+    await closeWithEscape(page, codes.d);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.waitForTimeout(300);
     await page.screenshot({ path: shot('phone-375-focus-back') });
