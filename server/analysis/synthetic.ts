@@ -284,6 +284,9 @@ async function insertZones(db: Database, rows: ZoneRow[]): Promise<void> {
   );
 }
 
+/** Below this many generated zones the table is small enough that page locality does not matter. */
+const CLUSTER_ZONES_FROM = 50_000;
+
 /**
  * Fills the database with a deterministic synthetic dataset (the same seed gives the same rows on
  * both drivers):
@@ -379,6 +382,9 @@ export async function generateSynthetic(db: Database, options: SyntheticOptions)
     options.onProgress?.({ stage: 'residential', done: stored, total: nResidential });
   }
   await db.query('INSERT INTO synthetic_datasets (seed, clusters, residential) VALUES ($1, $2, $3)', [seed, nClusters, nResidential]);
+  // Zones were inserted in random town order; storing them in spatial order (as a real import of a province's
+  // files roughly is) lets a dense map tile read ~1,000 table pages instead of ~7,000.
+  if (stored >= CLUSTER_ZONES_FROM) await db.query('CLUSTER residential_zones USING residential_zones_geom_gix');
   // fresh statistics so the planner uses the GiST index right away
   await db.query('ANALYZE residential_zones');
   await db.query('ANALYZE cluster_versions');

@@ -34,6 +34,11 @@ export interface TileLayer {
    * (it must be implied by the size filter at that zoom, so it changes no result, only the plan).
    */
   lowZoomIndexes?: Array<{ maxZoom: number; predicate: string }>;
+  /**
+   * Geometry stored on the integer pixel grid of `zoom` (sql/051): tiles from `zoom` to `maxZoom` translate
+   * and scale it instead of projecting and validating every feature (native encoder only).
+   */
+  tileGrid?: { column: string; zoom: number; maxZoom: number };
   cacheControl: string;
 }
 
@@ -133,6 +138,8 @@ export const TILE_LAYERS: Record<TileLayer['id'], TileLayer> = {
     minSizePx: (z) => (z <= 8 ? 1.75 : z === 9 ? 1.5 : 1),
     // 1.75 px is 0.0048° at z8 and 1.5 px 0.00206° at z9: above the partial indexes' 0.004 and 0.002
     lowZoomIndexes: LOW_ZOOM_INDEXES,
+    // z13 from the z11 grid is at most 4 tile units (half a screen pixel) off; z14+ uses the exact geometry
+    tileGrid: { column: 't.geom_tile_z11', zoom: 11, maxZoom: 13 },
     cacheControl: FRESH,
   },
 };
@@ -145,6 +152,12 @@ const SCREEN_TILE_PX = 512;
 export function minSizeDegrees(layer: TileLayer, z: number): number {
   const px = z >= layer.dropBelowZoom ? 0 : layer.minSizePx(z);
   return px <= 0 ? 0 : (px * 360) / (2 ** z * SCREEN_TILE_PX);
+}
+
+/** The stored grid the tile at zoom z is drawn from, if any. */
+export function tileGridAt(layer: TileLayer, z: number): TileLayer['tileGrid'] | undefined {
+  const grid = layer.tileGrid;
+  return grid && z >= grid.zoom && z <= grid.maxZoom ? grid : undefined;
 }
 
 export function attributesAt(layer: TileLayer, z: number): Array<[string, string]> {

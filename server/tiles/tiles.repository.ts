@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { withoutJit } from '../public-data/no-jit.ts';
-import { TILE_BUFFER, TILE_EXTENT, attributesAt, minSizeDegrees, type TileLayer } from './tile-layers.ts';
+import { TILE_BUFFER, TILE_EXTENT, attributesAt, minSizeDegrees, tileGridAt, type TileLayer } from './tile-layers.ts';
 
 export interface TileCoords {
   z: number;
@@ -41,6 +41,8 @@ export class TilesRepository {
   async mvt(layer: TileLayer, where: string[], t: TileCoords): Promise<{ tile: Uint8Array; version: number | null }> {
     const geom = layer.geom(t.z);
     const attrs = attributesAt(layer, t.z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
+    const grid = tileGridAt(layer, t.z);
+    if (grid) return this.mvtFromGrid(layer, grid, where, t, attrs);
     const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; version: number | null }>(
       `WITH ${BOUNDS}
        SELECT (SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (
@@ -49,7 +51,36 @@ export class TilesRepository {
                ) q WHERE q.geom IS NOT NULL) AS tile,
               (SELECT version FROM layer_versions WHERE layer = $6) AS version`,
       [...params(layer, t), layer.id],
-    ));
+    ), { serial: true });
+    const row = r.rows[0];
+    return { tile: row.tile ?? new Uint8Array(0), version: row.version };
+  }
+
+  /**
+   * A tile drawn from geometry stored on the pixel grid of a lower zoom (sql/051): scaling by 2^(z − grid zoom)
+   * and translating by whole tiles keeps it integer and valid, so only the features crossing the buffered tile
+   * edge go through ST_AsMVTGeom (exact geometry, clipped and validated by PostGIS).
+   * $7 = scale, $8/$9 = the tile's origin on the scaled grid.
+   */
+  private async mvtFromGrid(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords, attrs: string) {
+    const geom = layer.geom(t.z);
+    const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; version: number | null }>(
+      `WITH ${BOUNDS},
+       -- the buffered tile on the stored grid: features inside it need no clipping
+       g AS (SELECT ST_MakeEnvelope(($8::float8 - ${TILE_BUFFER}) / $7::float8, ($9::float8 - ${TILE_BUFFER}) / $7::float8,
+                                    ($8::float8 + ${TILE_EXTENT + TILE_BUFFER}) / $7::float8, ($9::float8 + ${TILE_EXTENT + TILE_BUFFER}) / $7::float8) AS inner_box)
+       SELECT (SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (
+                 SELECT ${attrs},
+                        CASE WHEN ${grid.column} @ g.inner_box
+                             THEN ST_Affine(${grid.column}, $7::float8, 0, 0, $7::float8, -$8::float8, -$9::float8)
+                             ELSE ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) END AS geom
+                 FROM ${layer.from}, b, g
+                 WHERE ${conditions(layer, where, geom, t.z)} AND ${grid.column} IS NOT NULL
+                 OFFSET 0 -- a fence: otherwise the outer IS NOT NULL filter evaluates the geometry a second time
+               ) q WHERE q.geom IS NOT NULL) AS tile,
+              (SELECT version FROM layer_versions WHERE layer = $6) AS version`,
+      [...params(layer, t), layer.id, 2 ** (t.z - grid.zoom), TILE_EXTENT * t.x, TILE_EXTENT * t.y],
+    ), { serial: true });
     const row = r.rows[0];
     return { tile: row.tile ?? new Uint8Array(0), version: row.version };
   }
@@ -69,7 +100,7 @@ export class TilesRepository {
                 FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}), '[]'::json))::text AS collection,
               (SELECT version FROM layer_versions WHERE layer = $6) AS version`,
       [...params(layer, t), layer.id],
-    ));
+    ), { serial: true });
     return r.rows[0];
   }
 }

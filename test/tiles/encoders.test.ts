@@ -50,6 +50,8 @@ const TILES: Array<[string, number, number, number]> = [
   ['provinces', ...(Object.values(tileOf(BN[0], BN[1], 8)) as [number, number, number])],
   ['provinces', ...(Object.values(tileOf(BN[0], BN[1], 10)) as [number, number, number])],
   ['residential-zones', ...(Object.values(tileOf(BN[0], BN[1], 9)) as [number, number, number])],
+  // z11–z13 come from the stored z11 grid on native (sql/051)
+  ['residential-zones', ...(Object.values(tileOf(BN[0], BN[1], 11)) as [number, number, number])],
   ['residential-zones', ...(Object.values(tileOf(BN[0], BN[1], 12)) as [number, number, number])],
   ['residential-zones', ...(Object.values(tileOf(BN[0] + 0.01, BN[1], 14)) as [number, number, number])],
 ];
