@@ -42,9 +42,9 @@ export const CLICKABLE = [LAYERS.clusterDot, LAYERS.clusterFill, LAYERS.planPoin
 // small clusters vanish at country scale: a dot marks each one until its outline is big enough to see
 const DOT_MAX_ZOOM = 11;
 
-function tileUrl(layer: TileLayerId, version: number | null | undefined): string {
-  const base = `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.pbf`;
-  return version === null || version === undefined ? base : `${base}?v=${version}`;
+// One stable URL per tile: its ETag changes only when a change touches it, so the HTTP cache stays useful
+function tileUrl(layer: TileLayerId): string {
+  return `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.pbf`;
 }
 
 /** A status-coloured disc with a white rim, drawn in code (the offline style has no sprite). */
@@ -73,7 +73,7 @@ export function addPublicLayers(map: MapLibreMap, versions: LayerVersions): void
     if (!has(id) || map.getSource(SOURCES[id])) continue;
     map.addSource(SOURCES[id], {
       type: 'vector',
-      tiles: [tileUrl(id, versions[id])],
+      tiles: [tileUrl(id)],
       minzoom: id === 'residential-zones' ? 8 : 0,
       maxzoom: id === 'provinces' ? 14 : 16,
       attribution: id === 'clusters' ? 'Cluster Atlas (CC BY 4.0)' : undefined,
@@ -187,15 +187,17 @@ export function setSelectedCluster(map: MapLibreMap, code: string | null): void 
   if (map.getLayer(LAYERS.clusterSelected)) map.setFilter(LAYERS.clusterSelected, ['==', ['get', 'code'], code ?? '']);
 }
 
-/** Points a source at new tile URLs when its layer's data version changed, so no stale tile stays on screen. */
+/**
+ * Reloads the tiles of the layers whose data version changed, so no stale tile stays on screen. Tiles are
+ * served with `no-cache` and per-tile ETags: the browser revalidates each one, and only the tiles the change
+ * touched come back with a body (the rest are 304s).
+ */
 export function refreshChangedSources(map: MapLibreMap, before: LayerVersions, after: LayerVersions): TileLayerId[] {
   const changed: TileLayerId[] = [];
   for (const id of Object.keys(SOURCES) as TileLayerId[]) {
     if (!Object.hasOwn(after, id) || before[id] === after[id]) continue;
-    const source = map.getSource<VectorTileSource>(SOURCES[id]);
-    if (!source) continue;
-    // a new URL per version: the browser cannot answer from a stale cache entry
-    source.setTiles([tileUrl(id, after[id])]);
+    if (!map.getSource<VectorTileSource>(SOURCES[id])) continue;
+    map.refreshTiles(SOURCES[id]);
     changed.push(id);
   }
   return changed;

@@ -1,6 +1,6 @@
 /**
- * In-process LRU of encoded tiles keyed by (layer, data version, z/x/y, encoder). The data version comes from
- * the database (bumped in the writing transaction), so a cached tile can never be served for newer data and
+ * In-process LRU of encoded tiles keyed by (layer, the tile's change stamp, z/x/y, encoder). The stamp comes from
+ * the database (recorded in the writing transaction), so a cached tile can never be served for newer data and
  * instances stay interchangeable: a cache miss only costs a rebuild.
  */
 export class TileCache {
@@ -9,8 +9,8 @@ export class TileCache {
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
-  static key(layer: string, version: number, z: number, x: number, y: number, encoder: string): string {
-    return `${layer}|${version}|${z}/${x}/${y}|${encoder}`;
+  static key(layer: string, stamp: string, z: number, x: number, y: number, encoder: string): string {
+    return `${layer}|${stamp}|${z}/${x}/${y}|${encoder}`;
   }
 
   get(key: string): Uint8Array | undefined {

@@ -12,8 +12,17 @@ export interface TileCoords {
  * $1..$3 = z/x/y, $4 = buffer margin (fraction of the tile), $5 = minimum feature size in degrees.
  * env is the tile in Web Mercator; env4326 the buffered tile in lon/lat, for the GiST index.
  */
-const BOUNDS = `b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env,
+const BOUNDS = `b AS NOT MATERIALIZED (SELECT ST_TileEnvelope($1, $2, $3) AS env,
                             ST_Transform(ST_TileEnvelope($1, $2, $3, margin => $4::float8), 4326) AS env4326)`;
+
+/**
+ * The tile's change stamp: the latest change of the layer whose area touches the buffered tile (sql/052), as
+ * "version.microseconds". Tiles no change touched keep their stamp, hence their ETag and cache entries.
+ */
+function stampOf(layerParam: string): string {
+  return `(SELECT c.version || '.' || floor(extract(epoch FROM c.changed_at) * 1000000)::bigint
+           FROM layer_changes c, b WHERE c.layer = ${layerParam} AND c.area && b.env4326 ORDER BY c.version DESC LIMIT 1)`;
+}
 
 function conditions(layer: TileLayer, where: string[], geom: string, z: number): string {
   return [
@@ -37,23 +46,29 @@ export class TilesRepository {
     return r.rows[0]?.version ?? null;
   }
 
-  /** Native PostGIS: the whole tile in one statement, with the layer version read in the same snapshot. */
-  async mvt(layer: TileLayer, where: string[], t: TileCoords): Promise<{ tile: Uint8Array; version: number | null }> {
+  /** The change stamp of one tile (null when the layer's changes are not tracked). */
+  async tileStamp(layer: string, t: TileCoords): Promise<string | null> {
+    const r = await this.db.query<{ stamp: string | null }>(`WITH ${BOUNDS} SELECT ${stampOf('$5')} AS stamp`, [t.z, t.x, t.y, TILE_BUFFER / TILE_EXTENT, layer]);
+    return r.rows[0]?.stamp ?? null;
+  }
+
+  /** Native PostGIS: the whole tile in one statement, with the tile's change stamp read in the same snapshot. */
+  async mvt(layer: TileLayer, where: string[], t: TileCoords): Promise<{ tile: Uint8Array; stamp: string | null }> {
     const geom = layer.geom(t.z);
     const attrs = attributesAt(layer, t.z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
     const grid = tileGridAt(layer, t.z);
     if (grid) return this.mvtFromGrid(layer, grid, where, t, attrs);
-    const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; version: number | null }>(
+    const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null }>(
       `WITH ${BOUNDS}
        SELECT (SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (
                  SELECT ${attrs}, ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
                  FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}
                ) q WHERE q.geom IS NOT NULL) AS tile,
-              (SELECT version FROM layer_versions WHERE layer = $6) AS version`,
+              ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id],
     ), { serial: true });
     const row = r.rows[0];
-    return { tile: row.tile ?? new Uint8Array(0), version: row.version };
+    return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp };
   }
 
   /**
@@ -64,7 +79,7 @@ export class TilesRepository {
    */
   private async mvtFromGrid(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords, attrs: string) {
     const geom = layer.geom(t.z);
-    const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; version: number | null }>(
+    const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null }>(
       `WITH ${BOUNDS},
        -- the buffered tile on the stored grid: features inside it need no clipping
        g AS (SELECT ST_MakeEnvelope(($8::float8 - ${TILE_BUFFER}) / $7::float8, ($9::float8 - ${TILE_BUFFER}) / $7::float8,
@@ -78,27 +93,27 @@ export class TilesRepository {
                  WHERE ${conditions(layer, where, geom, t.z)} AND ${grid.column} IS NOT NULL
                  OFFSET 0 -- a fence: otherwise the outer IS NOT NULL filter evaluates the geometry a second time
                ) q WHERE q.geom IS NOT NULL) AS tile,
-              (SELECT version FROM layer_versions WHERE layer = $6) AS version`,
+              ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id, 2 ** (t.z - grid.zoom), TILE_EXTENT * t.x, TILE_EXTENT * t.y],
     ), { serial: true });
     const row = r.rows[0];
-    return { tile: row.tile ?? new Uint8Array(0), version: row.version };
+    return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp };
   }
 
   /**
    * For the JavaScript encoder: the features of the buffered tile as a GeoJSON FeatureCollection text,
    * pre-clipped to the buffered tile so huge polygons (provinces) do not travel whole.
    */
-  async features(layer: TileLayer, where: string[], t: TileCoords): Promise<{ collection: string; version: number | null }> {
+  async features(layer: TileLayer, where: string[], t: TileCoords): Promise<{ collection: string; stamp: string | null }> {
     const geom = layer.geom(t.z);
     const props = attributesAt(layer, t.z).map(([name, expr]) => `'${name}', ${expr}`).join(', ');
-    const r = await withoutJit(this.db, (q) => q.query<{ collection: string; version: number | null }>(
+    const r = await withoutJit(this.db, (q) => q.query<{ collection: string; stamp: string | null }>(
       `WITH ${BOUNDS}
        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce((
                 SELECT json_agg(json_build_object('type', 'Feature', 'properties', json_build_object(${props}),
                          'geometry', ST_AsGeoJSON(ST_ClipByBox2D(${geom}, b.env4326), 7)::json))
                 FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}), '[]'::json))::text AS collection,
-              (SELECT version FROM layer_versions WHERE layer = $6) AS version`,
+              ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id],
     ), { serial: true });
     return r.rows[0];

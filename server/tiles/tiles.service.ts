@@ -38,9 +38,10 @@ function notFound(message: string): NotFoundException {
 }
 
 /**
- * Vector tiles of the public layers. ETags come from the layer's data version in the database (bumped by
- * triggers in the writing transaction), so every instance agrees and a changed layer never serves an old
- * ETag; where no version is tracked the ETag is a hash of the tile bytes.
+ * Vector tiles of the public layers. A tile's ETag comes from the latest recorded change of its layer that
+ * touches the tile (written by triggers in the writing transaction, sql/052), so every instance agrees, a
+ * changed tile never keeps its old ETag, and tiles elsewhere keep theirs; where changes are not tracked the
+ * ETag is a hash of the tile bytes.
  */
 export class TilesService {
   private readonly repository: TilesRepository;
@@ -78,10 +79,10 @@ export class TilesService {
   async tile(id: string, z: string, x: string, y: string, ifNoneMatch?: string): Promise<TileResult> {
     const { layer, where } = await this.layer(id);
     const t = this.parseCoords(layer, z, x, y);
-    const etagOf = (version: number) => weakEtag('tile', layer.id, version, t.z, t.x, t.y, this.encoder);
+    const etagOf = (stamp: string) => weakEtag('tile', layer.id, stamp, t.z, t.x, t.y, this.encoder);
 
     // one indexed lookup decides revalidation and cache hits, with no tile work
-    const current = await this.repository.layerVersion(layer.id);
+    const current = await this.repository.tileStamp(layer.id, t);
     if (current !== null) {
       if (matchesEtag(ifNoneMatch, etagOf(current))) return { status: 304, etag: etagOf(current), cacheControl: layer.cacheControl };
       const cacheKey = TileCache.key(layer.id, current, t.z, t.x, t.y, this.encoder);
@@ -93,19 +94,19 @@ export class TilesService {
     }
 
     let bytes: Uint8Array;
-    let version: number | null;
+    let stamp: string | null;
     if (this.encoder === 'native') {
-      ({ tile: bytes, version } = await this.repository.mvt(layer, where, t));
+      ({ tile: bytes, stamp } = await this.repository.mvt(layer, where, t));
     } else {
       const r = await this.repository.features(layer, where, t);
-      version = r.version;
+      stamp = r.stamp;
       bytes = encodeTile(layer.id, JSON.parse(r.collection), t.z, t.x, t.y);
     }
-    // bytes and version come from one snapshot, so the pair is always consistent
-    const cacheKey = version !== null ? TileCache.key(layer.id, version, t.z, t.x, t.y, this.encoder) : undefined;
+    // bytes and stamp come from one snapshot, so the pair is always consistent
+    const cacheKey = stamp !== null ? TileCache.key(layer.id, stamp, t.z, t.x, t.y, this.encoder) : undefined;
     if (cacheKey) this.cache.set(cacheKey, bytes);
-    const etag = version !== null ? etagOf(version) : weakEtag('bytes', layer.id, this.encoder, createHash('sha1').update(bytes).digest('hex'));
-    if (version === null && matchesEtag(ifNoneMatch, etag)) return { status: 304, etag, cacheControl: layer.cacheControl };
+    const etag = stamp !== null ? etagOf(stamp) : weakEtag('bytes', layer.id, this.encoder, createHash('sha1').update(bytes).digest('hex'));
+    if (stamp === null && matchesEtag(ifNoneMatch, etag)) return { status: 304, etag, cacheControl: layer.cacheControl };
     if (bytes.length === 0) return { status: 204, etag, cacheControl: layer.cacheControl };
     return { status: 200, body: bytes, etag, cacheControl: layer.cacheControl, cacheKey };
   }

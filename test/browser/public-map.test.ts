@@ -150,7 +150,7 @@ describe('public map in a browser', { timeout: 240_000 }, () => {
     await page.close();
   });
 
-  it('shows a newly approved cluster without a reload (layer version poll → new tile URLs)', async () => {
+  it('shows a newly approved cluster without a reload (layer version poll → refreshTiles, revalidated by ETag)', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors = trackErrors(page);
     await page.goto(`${server.baseUrl}/public#13/22.45/104.01`);

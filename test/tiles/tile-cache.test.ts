@@ -7,10 +7,10 @@ import { describeEachServer } from '../support/server.ts';
 describe('tile cache', () => {
   it('keys by data version, so a new version never hits an old tile', () => {
     const cache = new TileCache(1024);
-    cache.set(TileCache.key('clusters', 1, 11, 1630, 900, 'native'), new Uint8Array([1, 2, 3]));
-    expect(cache.get(TileCache.key('clusters', 1, 11, 1630, 900, 'native'))).toEqual(new Uint8Array([1, 2, 3]));
-    expect(cache.get(TileCache.key('clusters', 2, 11, 1630, 900, 'native'))).toBeUndefined();
-    expect(cache.get(TileCache.key('clusters', 1, 11, 1630, 900, 'js'))).toBeUndefined();
+    cache.set(TileCache.key('clusters', '1.5', 11, 1630, 900, 'native'), new Uint8Array([1, 2, 3]));
+    expect(cache.get(TileCache.key('clusters', '1.5', 11, 1630, 900, 'native'))).toEqual(new Uint8Array([1, 2, 3]));
+    expect(cache.get(TileCache.key('clusters', '2.6', 11, 1630, 900, 'native'))).toBeUndefined();
+    expect(cache.get(TileCache.key('clusters', '1.5', 11, 1630, 900, 'js'))).toBeUndefined();
   });
 
   it('evicts the least recently used tiles beyond its byte budget', () => {
