@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachServer } from '../support/server.ts';
+import { decodeTile, tileOf } from '../tiles/decode.ts';
 import { insertCluster, squareAround } from '../support/fixtures.ts';
 import type { TestClient } from '../support/client.ts';
 
@@ -125,13 +126,27 @@ describeEachServer('plans: model, import, summary and amendments', (t) => {
     expect((await bacNinh.post(`/api/plans/${pid}/items`, { name: 'Cụm công nghiệp X', province_code: '10', phase: 'vision-2025', planned_area_ha: 20 })).status).toBe(403);
     expect((await planner.post(`/api/plans/${pid}/items`, { name: 'Cụm công nghiệp Y', province_code: '10', phase: '2030', planned_area_ha: -1 })).status).toBe(422);
 
+    // vector tiles: the item's tile and a tile elsewhere, to check that only the first changes on approval
+    const tileEtag = async (tile: { z: number; x: number; y: number }) => {
+      const res = await fetch(`${t.server.baseUrl}/tiles/plan-items/${tile.z}/${tile.x}/${tile.y}.pbf`);
+      return { etag: res.headers.get('etag')!, status: res.status, bytes: new Uint8Array(await res.arrayBuffer()) };
+    };
+    const itemTile = tileOf(103.98, 22.42, 12);
+    const elsewhere = tileOf(105.5, 21.5, 12);
+    const tilesBefore = { item: await tileEtag(itemTile), elsewhere: await tileEtag(elsewhere) };
+
     expect((await planner.post(`/api/plan-items/${id}/submit`)).status).toBe(200);
+    expect((await tileEtag(itemTile)).etag).toBe(tilesBefore.item.etag);
     // the author may not approve; another province's staff may not either
     expect((await planner.post(`/api/plan-items/${id}/approve`)).status).toBe(403);
     const approved = await reviewer.post(`/api/plan-items/${id}/approve`, { comment: 'Đồng ý' });
     expect(approved.status, approved.text).toBe(200);
     expect(approved.body.item.properties).toMatchObject({ review_state: 'approved', published_version: 1 });
     expect((await ministry.get(`/api/plans/${pid}/items`)).body.features.map((f: any) => f.properties.name)).toEqual(['Cụm công nghiệp Cam Đường']);
+    const approvedTile = await tileEtag(itemTile);
+    expect(approvedTile.etag).not.toBe(tilesBefore.item.etag);
+    expect(decodeTile(approvedTile.bytes)['plan-items'].features.map((f) => f.properties.name)).toContain('Cụm công nghiệp Cam Đường');
+    expect((await tileEtag(elsewhere)).etag).toBe(tilesBefore.elsewhere.etag);
 
     // resize: If-Match required, stale rejected
     expect((await planner.put(`/api/plan-items/${id}`, { planned_area_ha: 70 })).status).toBe(428);
@@ -142,9 +157,10 @@ describeEachServer('plans: model, import, summary and amendments', (t) => {
     expect(resized.headers.get('etag')).toBe('"2"');
     expect(resized.body.item.properties).toMatchObject({ version: 2, planned_area_ha: 70, review_state: 'draft' });
     expect(resized.body.diff).toEqual([{ field: 'planned_area_ha', from: 50, to: 70 }]);
-    // the published plan still shows 50 ha until the amendment is approved
+    // the published plan still shows 50 ha until the amendment is approved, and its tile is unchanged
     const published = (await ministry.get(`/api/plans/${pid}/items`)).body.features[0];
     expect(published.properties.planned_area_ha).toBe(50);
+    expect((await tileEtag(itemTile)).etag).toBe(approvedTile.etag);
 
     await planner.post(`/api/plan-items/${id}/submit`);
     expect((await planner.put(`/api/plan-items/${id}`, { planned_area_ha: 71 }, { 'If-Match': '"2"' })).status).toBe(409);
