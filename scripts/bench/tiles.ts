@@ -233,6 +233,19 @@ async function main() {
     if (revalidate.statuses[304] !== paths.length - (revalidate.statuses[204] ?? 0)) line(`  (revalidation statuses: ${JSON.stringify(revalidate.statuses)})`);
   }
 
+  if (service.encoder === 'native' && layer.tileGrid) {
+    // what the stored z11 grid saves: the same z11 tiles projected and validated per feature (ST_AsMVTGeom)
+    const exact = { ...layer, tileGrid: undefined };
+    const times: number[] = [];
+    for (const [z, x, y] of tileList(11, tilesPerZoom)) {
+      const t0 = performance.now();
+      await repo.mvt(exact, exact.where, { z, x, y });
+      times.push(performance.now() - t0);
+    }
+    line('');
+    line(`reference, z11 without the stored grid (ST_Transform + ST_AsMVTGeom per feature, same tiles): SQL p50 ${ms(pct(times, 50))} ms, p95 ${ms(pct(times, 95))} ms`);
+  }
+
   if (service.encoder === 'native') {
     // the issue's reference: bare ST_AsMVT over every polygon (no size filter) at z8 around the centres
     const z8 = tileList(8, 4);

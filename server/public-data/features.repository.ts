@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { SqlLayer } from './layers.ts';
-import { withoutJit } from './no-jit.ts';
+import { withShortQuerySettings } from './short-query.ts';
 
 /** A datetime query as inclusive Vietnamese calendar days ('YYYY-MM-DD'); null = open end. */
 export interface DatePeriod {
@@ -80,7 +80,7 @@ export class PublicFeaturesRepository {
     const params: unknown[] = [];
     const where = whereClause(layer, q, params);
     params.push(q.limit + 1, q.offset);
-    const result = await withoutJit(this.db, (q) =>
+    const result = await withShortQuerySettings(this.db, (q) =>
       q.query<{ feature: string }>(
         `SELECT ${featureSql(layer)} FROM ${layer.from} ${where}
          ORDER BY ${layer.orderBy} LIMIT $${params.length - 1} OFFSET $${params.length}`,
@@ -96,7 +96,7 @@ export class PublicFeaturesRepository {
     const params: unknown[] = [];
     const where = whereClause(layer, q, params);
     params.push(COUNT_CAP + 1);
-    const result = await withoutJit(this.db, (q) =>
+    const result = await withShortQuerySettings(this.db, (q) =>
       q.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${layer.from} ${where} LIMIT $${params.length}) x`, params),
     );
     const n = result.rows[0].n;

@@ -35,7 +35,7 @@ export interface TileLayer {
    */
   lowZoomIndexes?: Array<{ maxZoom: number; predicate: string }>;
   /**
-   * Geometry stored on the integer pixel grid of `zoom` (sql/051): tiles from `zoom` to `maxZoom` translate
+   * Geometry stored on the integer pixel grid of `zoom` (sql/042): tiles from `zoom` to `maxZoom` translate
    * and scale it instead of projecting and validating every feature (native encoder only).
    */
   tileGrid?: { column: string; zoom: number; maxZoom: number };

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import { withoutJit } from '../public-data/no-jit.ts';
+import { withShortQuerySettings } from '../public-data/short-query.ts';
 import { TILE_BUFFER, TILE_EXTENT, attributesAt, minSizeDegrees, tileGridAt, type TileLayer } from './tile-layers.ts';
 
 export interface TileCoords {
@@ -16,7 +16,7 @@ const BOUNDS = `b AS NOT MATERIALIZED (SELECT ST_TileEnvelope($1, $2, $3) AS env
                             ST_Transform(ST_TileEnvelope($1, $2, $3, margin => $4::float8), 4326) AS env4326)`;
 
 /**
- * The tile's change stamp: the latest change of the layer whose area touches the buffered tile (sql/052), as
+ * The tile's change stamp: the latest change of the layer whose area touches the buffered tile (sql/043), as
  * "version.microseconds". Tiles no change touched keep their stamp, hence their ETag and cache entries.
  */
 function stampOf(layerParam: string): string {
@@ -58,7 +58,7 @@ export class TilesRepository {
     const attrs = attributesAt(layer, t.z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
     const grid = tileGridAt(layer, t.z);
     if (grid) return this.mvtFromGrid(layer, grid, where, t, attrs);
-    const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null }>(
+    const r = await withShortQuerySettings(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null }>(
       `WITH ${BOUNDS}
        SELECT (SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (
                  SELECT ${attrs}, ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
@@ -66,20 +66,20 @@ export class TilesRepository {
                ) q WHERE q.geom IS NOT NULL) AS tile,
               ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id],
-    ), { serial: true });
+    ));
     const row = r.rows[0];
     return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp };
   }
 
   /**
-   * A tile drawn from geometry stored on the pixel grid of a lower zoom (sql/051): scaling by 2^(z − grid zoom)
+   * A tile drawn from geometry stored on the pixel grid of a lower zoom (sql/042): scaling by 2^(z − grid zoom)
    * and translating by whole tiles keeps it integer and valid, so only the features crossing the buffered tile
    * edge go through ST_AsMVTGeom (exact geometry, clipped and validated by PostGIS).
    * $7 = scale, $8/$9 = the tile's origin on the scaled grid.
    */
   private async mvtFromGrid(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords, attrs: string) {
     const geom = layer.geom(t.z);
-    const r = await withoutJit(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null }>(
+    const r = await withShortQuerySettings(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null }>(
       `WITH ${BOUNDS},
        -- the buffered tile on the stored grid: features inside it need no clipping
        g AS (SELECT ST_MakeEnvelope(($8::float8 - ${TILE_BUFFER}) / $7::float8, ($9::float8 - ${TILE_BUFFER}) / $7::float8,
@@ -95,7 +95,7 @@ export class TilesRepository {
                ) q WHERE q.geom IS NOT NULL) AS tile,
               ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id, 2 ** (t.z - grid.zoom), TILE_EXTENT * t.x, TILE_EXTENT * t.y],
-    ), { serial: true });
+    ));
     const row = r.rows[0];
     return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp };
   }
@@ -107,7 +107,7 @@ export class TilesRepository {
   async features(layer: TileLayer, where: string[], t: TileCoords): Promise<{ collection: string; stamp: string | null }> {
     const geom = layer.geom(t.z);
     const props = attributesAt(layer, t.z).map(([name, expr]) => `'${name}', ${expr}`).join(', ');
-    const r = await withoutJit(this.db, (q) => q.query<{ collection: string; stamp: string | null }>(
+    const r = await withShortQuerySettings(this.db, (q) => q.query<{ collection: string; stamp: string | null }>(
       `WITH ${BOUNDS}
        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce((
                 SELECT json_agg(json_build_object('type', 'Feature', 'properties', json_build_object(${props}),
@@ -115,7 +115,7 @@ export class TilesRepository {
                 FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}), '[]'::json))::text AS collection,
               ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id],
-    ), { serial: true });
+    ));
     return r.rows[0];
   }
 }

@@ -39,7 +39,7 @@ function notFound(message: string): NotFoundException {
 
 /**
  * Vector tiles of the public layers. A tile's ETag comes from the latest recorded change of its layer that
- * touches the tile (written by triggers in the writing transaction, sql/052), so every instance agrees, a
+ * touches the tile (written by triggers in the writing transaction, sql/043), so every instance agrees, a
  * changed tile never keeps its old ETag, and tiles elsewhere keep theirs; where changes are not tracked the
  * ETag is a hash of the tile bytes.
  */

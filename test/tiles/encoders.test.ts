@@ -50,7 +50,7 @@ const TILES: Array<[string, number, number, number]> = [
   ['provinces', ...(Object.values(tileOf(BN[0], BN[1], 8)) as [number, number, number])],
   ['provinces', ...(Object.values(tileOf(BN[0], BN[1], 10)) as [number, number, number])],
   ['residential-zones', ...(Object.values(tileOf(BN[0], BN[1], 9)) as [number, number, number])],
-  // z11–z13 come from the stored z11 grid on native (sql/051)
+  // z11–z13 come from the stored z11 grid on native (sql/042)
   ['residential-zones', ...(Object.values(tileOf(BN[0], BN[1], 11)) as [number, number, number])],
   ['residential-zones', ...(Object.values(tileOf(BN[0], BN[1], 12)) as [number, number, number])],
   ['residential-zones', ...(Object.values(tileOf(BN[0] + 0.01, BN[1], 14)) as [number, number, number])],

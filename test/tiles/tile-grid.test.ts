@@ -1,5 +1,5 @@
 /**
- * Residential zones stored on the z11 pixel grid (sql/051) and the tiles drawn from it at z11–z13: the grid
+ * Residential zones stored on the z11 pixel grid (sql/042) and the tiles drawn from it at z11–z13: the grid
  * geometry is integer, valid and wound as MVT wants on both drivers, follows edits, and the tiles it gives equal
  * the tiles ST_AsMVTGeom makes from the exact geometry (same features, same winding, at most the grid's rounding off).
  */
