@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, QueryResult, TransactionClient } from './database.ts';
+import type { Database, Queryable, QueryResult, TransactionClient } from './database.ts';
 import { sharedTypeParsers } from './type-parsers.ts';
 import { DatabaseStartupError } from './errors.ts';
 
@@ -19,11 +19,27 @@ function wrapClient(client: pg.PoolClient): TransactionClient {
   };
 }
 
+function wrapPool(pool: pg.Pool): Queryable {
+  return {
+    async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const result = await pool.query(sql, params as unknown[] | undefined);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+    },
+  };
+}
+
 export class NativeDatabase implements Database {
   readonly driver = 'native' as const;
   capabilities = { postgis: 'unknown', mvt: false };
+  /** Connections set up for short public reads (no parallel workers), see public-data/short-query.ts. */
+  readonly shortReads: Queryable | undefined;
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly shortReadPool?: pg.Pool,
+  ) {
+    this.shortReads = shortReadPool ? wrapPool(shortReadPool) : undefined;
+  }
 
   async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
     const result = await this.pool.query(sql, params as unknown[] | undefined);
@@ -50,7 +66,7 @@ export class NativeDatabase implements Database {
   }
 
   async close() {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.shortReadPool?.end()]);
   }
 }
 
@@ -91,5 +107,15 @@ export async function openNativeDatabase(options: NativeOptions): Promise<Native
       err,
     );
   }
-  return new NativeDatabase(pool);
+  // a second pool (connected lazily) whose sessions never start parallel workers: tiles and OGC pages are
+  // 2–30 ms of work, and worker start-up alone took 70–80 ms on a 2-core host
+  const shortReadPool = new pg.Pool({
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    max: options.maxConnections ?? 10,
+    application_name: 'cluster-atlas-reads',
+    options: '-c jit=off -c max_parallel_workers_per_gather=0',
+  });
+  shortReadPool.on('error', () => undefined);
+  return new NativeDatabase(pool, shortReadPool);
 }

@@ -81,8 +81,10 @@ export class TilesService {
     const t = this.parseCoords(layer, z, x, y);
     const etagOf = (stamp: string) => weakEtag('tile', layer.id, stamp, t.z, t.x, t.y, this.encoder);
 
-    // one indexed lookup decides revalidation and cache hits, with no tile work
-    const current = await this.repository.tileStamp(layer.id, t);
+    // one indexed lookup decides revalidation and cache hits, with no tile work; a tile this process never
+    // built and the client does not hold is a certain miss, and its build reads the stamp in the same statement
+    const known = ifNoneMatch !== undefined || this.cache.hasTile(TileCache.tileId(layer.id, t.z, t.x, t.y, this.encoder));
+    const current = known ? await this.repository.tileStamp(layer.id, t) : null;
     if (current !== null) {
       if (matchesEtag(ifNoneMatch, etagOf(current))) return { status: 304, etag: etagOf(current), cacheControl: layer.cacheControl };
       const cacheKey = TileCache.key(layer.id, current, t.z, t.x, t.y, this.encoder);

@@ -13,6 +13,19 @@ describe('tile cache', () => {
     expect(cache.get(TileCache.key('clusters', '1.5', 11, 1630, 900, 'js'))).toBeUndefined();
   });
 
+  it('knows which tiles it holds in some version, until the last one is evicted', () => {
+    const cache = new TileCache(1600);
+    const id = TileCache.tileId('clusters', 11, 1630, 900, 'native');
+    expect(cache.hasTile(id)).toBe(false);
+    cache.set(TileCache.key('clusters', '1.5', 11, 1630, 900, 'native'), new Uint8Array(150));
+    cache.set(TileCache.key('clusters', '2.6', 11, 1630, 900, 'native'), new Uint8Array(150));
+    expect(cache.hasTile(id)).toBe(true);
+    expect(cache.hasTile(TileCache.tileId('clusters', 11, 1630, 901, 'native'))).toBe(false);
+    // other tiles push both versions out
+    for (let i = 0; i < 10; i++) cache.set(`other${i}#1`, new Uint8Array(150));
+    expect(cache.hasTile(id)).toBe(false);
+  });
+
   it('evicts the least recently used tiles beyond its byte budget', () => {
     const cache = new TileCache(800);
     const tile = () => new Uint8Array(100);
