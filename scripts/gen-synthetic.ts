@@ -2,6 +2,7 @@
 // Fills the configured database (embedded DATA_DIR or DATABASE_URL) with a deterministic synthetic dataset.
 import { parseArgs, withDatabase } from './cli.ts';
 import { generateSynthetic } from '../server/analysis/synthetic.ts';
+import { TilesService } from '../server/tiles/tiles.service.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const int = (name: string, fallback: number) => {
@@ -28,6 +29,8 @@ await withDatabase('gen:synthetic', async (db) => {
       }
     },
   });
+  // collected z11 tile cells (sql/044); the server would otherwise build them one by one on first use
+  if (db.capabilities.mvt) console.log(`z11 tile cells built: ${await new TilesService(db).buildStaleCells()}`);
   console.log(
     result.reused
       ? `synthetic dataset seed ${result.seed} already present (${result.clusters} clusters, ${result.residential} residential zones)`

@@ -128,6 +128,13 @@ async function fill(db: Database) {
   });
   console.error(`data: ${result.reused ? 'reused' : 'generated'} ${result.clusters} clusters, ${result.residential} residential zones (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   if (!result.reused) await db.query('ANALYZE');
+  // the z11 cells of collected residential geometry (sql/044): the server builds stale cells lazily after
+  // serving them from the features; after a bulk load they are built at once
+  if (db.capabilities.mvt) {
+    const t0 = Date.now();
+    const built = await new TilesService(db).buildStaleCells();
+    console.error(`z11 cells: built ${built} stale cells (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
 }
 
 async function timeHttp(base: string, paths: string[], headers?: (p: string) => Record<string, string>) {

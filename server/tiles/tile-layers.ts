@@ -39,6 +39,11 @@ export interface TileLayer {
    * and scale it instead of projecting and validating every feature (native encoder only).
    */
   tileGrid?: { column: string; zoom: number; maxZoom: number };
+  /**
+   * At `zoom`, tiles are read from cells of grid geometry collected per value of `columns` (sql/044), which must
+   * be the layer's whole attribute set at that zoom; `state` tracks which cells are current.
+   */
+  tileCells?: { zoom: number; table: string; state: string; columns: string[] };
   cacheControl: string;
 }
 
@@ -140,6 +145,8 @@ export const TILE_LAYERS: Record<TileLayer['id'], TileLayer> = {
     lowZoomIndexes: LOW_ZOOM_INDEXES,
     // z13 from the z11 grid is at most 4 tile units (half a screen pixel) off; z14+ uses the exact geometry
     tileGrid: { column: 't.geom_tile_z11', zoom: 11, maxZoom: 13 },
+    // z11 features carry only the kind: one feature per kind and tile draws the same
+    tileCells: { zoom: 11, table: 'residential_zone_cells', state: 'residential_zone_cell_state', columns: ['kind'] },
     cacheControl: FRESH,
   },
 };
@@ -158,6 +165,11 @@ export function minSizeDegrees(layer: TileLayer, z: number): number {
 export function tileGridAt(layer: TileLayer, z: number): TileLayer['tileGrid'] | undefined {
   const grid = layer.tileGrid;
   return grid && z >= grid.zoom && z <= grid.maxZoom ? grid : undefined;
+}
+
+/** The collected cells the tile at zoom z is read from, if any. */
+export function cellsAt(layer: TileLayer, z: number): TileLayer['tileCells'] | undefined {
+  return layer.tileCells?.zoom === z ? layer.tileCells : undefined;
 }
 
 export function attributesAt(layer: TileLayer, z: number): Array<[string, string]> {

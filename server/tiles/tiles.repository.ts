@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { withShortQuerySettings } from '../public-data/short-query.ts';
-import { TILE_BUFFER, TILE_EXTENT, attributesAt, minSizeDegrees, tileGridAt, type TileLayer } from './tile-layers.ts';
+import { TILE_BUFFER, TILE_EXTENT, attributesAt, cellsAt, minSizeDegrees, tileGridAt, type TileLayer } from './tile-layers.ts';
 
 export interface TileCoords {
   z: number;
@@ -38,8 +38,34 @@ function params(layer: TileLayer, t: TileCoords): unknown[] {
   return [t.z, t.x, t.y, TILE_BUFFER / TILE_EXTENT, minSizeDegrees(layer, t.z)];
 }
 
+// pg_advisory_xact_lock namespace of cell rebuilds
+const CELL_LOCK_NAMESPACE = 0x7e11;
+
+/** Grid statements: $6 = scale to the tile's zoom, $7/$8 = the tile's origin on the scaled grid. */
+function gridParams(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, t: TileCoords): unknown[] {
+  return [...params(layer, t), 2 ** (t.z - grid.zoom), TILE_EXTENT * t.x, TILE_EXTENT * t.y];
+}
+
+/** The buffered tile on the stored grid: features inside it need no clipping. */
+function gridBox(): string {
+  return `g AS (SELECT ST_MakeEnvelope(($7::float8 - ${TILE_BUFFER}) / $6::float8, ($8::float8 - ${TILE_BUFFER}) / $6::float8,
+                                      ($7::float8 + ${TILE_EXTENT + TILE_BUFFER}) / $6::float8, ($8::float8 + ${TILE_EXTENT + TILE_BUFFER}) / $6::float8) AS inner_box)`;
+}
+
+/** The tile's features (attributes and tile geometry) from the stored grid; needs BOUNDS and gridBox(). */
+function gridFeatureRows(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords, attrs: string): string {
+  const geom = layer.geom(t.z);
+  return `SELECT ${attrs},
+                 CASE WHEN ${grid.column} @ g.inner_box
+                      THEN ST_Affine(${grid.column}, $6::float8, 0, 0, $6::float8, -$7::float8, -$8::float8)
+                      ELSE ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) END AS geom
+          FROM ${layer.from}, b, g
+          WHERE ${conditions(layer, where, geom, t.z)} AND ${grid.column} IS NOT NULL
+          OFFSET 0 /* a fence: otherwise an outer filter on geom evaluates it a second time */`;
+}
+
 export class TilesRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Database) {}
 
   async layerVersion(layer: string): Promise<number | null> {
     const r = await this.db.query<{ version: number }>('SELECT version FROM layer_versions WHERE layer = $1', [layer]);
@@ -53,7 +79,7 @@ export class TilesRepository {
   }
 
   /** Native PostGIS: the whole tile in one statement, with the tile's change stamp read in the same snapshot. */
-  async mvt(layer: TileLayer, where: string[], t: TileCoords): Promise<{ tile: Uint8Array; stamp: string | null }> {
+  async mvt(layer: TileLayer, where: string[], t: TileCoords): Promise<{ tile: Uint8Array; stamp: string | null; cellStale?: boolean }> {
     const geom = layer.geom(t.z);
     const attrs = attributesAt(layer, t.z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
     const grid = tileGridAt(layer, t.z);
@@ -75,29 +101,74 @@ export class TilesRepository {
    * A tile drawn from geometry stored on the pixel grid of a lower zoom (sql/042): scaling by 2^(z − grid zoom)
    * and translating by whole tiles keeps it integer and valid, so only the features crossing the buffered tile
    * edge go through ST_AsMVTGeom (exact geometry, clipped and validated by PostGIS).
-   * $7 = scale, $8/$9 = the tile's origin on the scaled grid.
+   * Where the layer keeps collected cells for this zoom (sql/044) and the tile's cell is current, the tile is
+   * the cell's rows; otherwise it is built from the features (and `cellStale` tells the caller to rebuild it).
    */
   private async mvtFromGrid(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords, attrs: string) {
-    const geom = layer.geom(t.z);
-    const r = await withShortQuerySettings(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null }>(
-      `WITH ${BOUNDS},
-       -- the buffered tile on the stored grid: features inside it need no clipping
-       g AS (SELECT ST_MakeEnvelope(($8::float8 - ${TILE_BUFFER}) / $7::float8, ($9::float8 - ${TILE_BUFFER}) / $7::float8,
-                                    ($8::float8 + ${TILE_EXTENT + TILE_BUFFER}) / $7::float8, ($9::float8 + ${TILE_EXTENT + TILE_BUFFER}) / $7::float8) AS inner_box)
-       SELECT (SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (
-                 SELECT ${attrs},
-                        CASE WHEN ${grid.column} @ g.inner_box
-                             THEN ST_Affine(${grid.column}, $7::float8, 0, 0, $7::float8, -$8::float8, -$9::float8)
-                             ELSE ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) END AS geom
-                 FROM ${layer.from}, b, g
-                 WHERE ${conditions(layer, where, geom, t.z)} AND ${grid.column} IS NOT NULL
-                 OFFSET 0 -- a fence: otherwise the outer IS NOT NULL filter evaluates the geometry a second time
-               ) q WHERE q.geom IS NOT NULL) AS tile,
-              ${stampOf('$6')} AS stamp`,
-      [...params(layer, t), layer.id, 2 ** (t.z - grid.zoom), TILE_EXTENT * t.x, TILE_EXTENT * t.y],
+    const cells = cellsAt(layer, t.z);
+    const features = `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (${gridFeatureRows(layer, grid, where, t, attrs)}) q WHERE q.geom IS NOT NULL`;
+    const current = cells
+      ? `EXISTS (SELECT 1 FROM ${cells.state} s WHERE s.x = $2 AND s.y = $3 AND s.built_generation = s.generation)`
+      : 'false';
+    const fromCells = cells
+      ? `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (SELECT ${cells.columns.map((c) => `c.${c}`).join(', ')}, c.geom FROM ${cells.table} c WHERE c.x = $2 AND c.y = $3) q`
+      : 'NULL::bytea';
+    const r = await withShortQuerySettings(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null; cell_current: boolean }>(
+      `WITH ${BOUNDS}, ${gridBox()}, s AS (SELECT ${current} AS cell_current)
+       SELECT CASE WHEN s.cell_current THEN (${fromCells}) ELSE (${features}) END AS tile,
+              s.cell_current,
+              ${stampOf('$9')} AS stamp
+       FROM s`,
+      [...gridParams(layer, grid, t), layer.id],
     ));
     const row = r.rows[0];
-    return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp };
+    return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp, cellStale: cells !== undefined && !row.cell_current };
+  }
+
+  /**
+   * Rebuilds one cell of collected tile geometry from the features, with the same rows a tile built from the
+   * features draws. Marks it current only for the writes its snapshot saw: a write committed meanwhile leaves it
+   * stale (its tiles keep being built from the features until the next rebuild).
+   */
+  async buildCell(layer: TileLayer, x: number, y: number): Promise<void> {
+    const cells = layer.tileCells;
+    const grid = layer.tileGrid;
+    if (!cells || !grid) throw new Error(`layer ${layer.id} keeps no tile cells`);
+    const t = { z: cells.zoom, x, y };
+    const attrs = attributesAt(layer, t.z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
+    const columns = cells.columns.join(', ');
+    await this.db.transaction(async (tx) => {
+      // one builder per cell at a time, across instances
+      await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [CELL_LOCK_NAMESPACE, x * 4096 + y]);
+      const state = await tx.query<{ generation: number }>(`SELECT generation FROM ${cells.state} WHERE x = $1 AND y = $2`, [x, y]);
+      const generation = state.rows[0]?.generation ?? 0;
+      await tx.query(`DELETE FROM ${cells.table} WHERE x = $1 AND y = $2`, [x, y]);
+      await tx.query(
+        `WITH ${BOUNDS}, ${gridBox()}
+         INSERT INTO ${cells.table} (x, y, ${columns}, geom)
+         SELECT $2, $3, ${columns}, ST_CollectionExtract(ST_Collect(f.geom), 3)
+         FROM (${gridFeatureRows(layer, grid, layer.where, t, attrs)}) f
+         WHERE f.geom IS NOT NULL
+         GROUP BY ${columns}`,
+        gridParams(layer, grid, t),
+      );
+      await tx.query(
+        `INSERT INTO ${cells.state} AS s (x, y, generation, built_generation) VALUES ($1, $2, $3, $3)
+         ON CONFLICT (x, y) DO UPDATE SET built_generation = EXCLUDED.built_generation WHERE s.generation = EXCLUDED.generation`,
+        [x, y, generation],
+      );
+    });
+  }
+
+  /** Cells whose rows are missing or older than the last write, at most `limit`. */
+  async staleCells(layer: TileLayer, limit: number): Promise<Array<{ x: number; y: number }>> {
+    const cells = layer.tileCells;
+    if (!cells) return [];
+    const r = await this.db.query<{ x: number; y: number }>(
+      `SELECT x, y FROM ${cells.state} WHERE built_generation IS DISTINCT FROM generation ORDER BY x, y LIMIT $1`,
+      [limit],
+    );
+    return r.rows;
   }
 
   /**

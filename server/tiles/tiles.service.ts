@@ -22,6 +22,9 @@ export interface TileResult {
 
 export const MVT_MEDIA_TYPE = 'application/vnd.mapbox-vector-tile';
 
+// stale cells waiting for a rebuild in one process; more are picked up by later requests
+const MAX_QUEUED_CELLS = 64;
+
 /** Weak comparison of an If-None-Match header with our ETag (lists and * included). */
 export function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -49,6 +52,8 @@ export class TilesService {
   readonly cache = new TileCache();
   /** gzip copies of versioned tiles: compressing a 200 KB tile on every request costs more than building the reply */
   private readonly gzipCache = new TileCache(32 * 1024 * 1024);
+  private readonly queuedCells = new Set<string>();
+  private cellWork: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -98,7 +103,9 @@ export class TilesService {
     let bytes: Uint8Array;
     let stamp: string | null;
     if (this.encoder === 'native') {
-      ({ tile: bytes, stamp } = await this.repository.mvt(layer, where, t));
+      let cellStale: boolean | undefined;
+      ({ tile: bytes, stamp, cellStale } = await this.repository.mvt(layer, where, t));
+      if (cellStale) this.scheduleCellBuild(layer, t.x, t.y);
     } else {
       const r = await this.repository.features(layer, where, t);
       stamp = r.stamp;
@@ -111,6 +118,51 @@ export class TilesService {
     if (stamp === null && matchesEtag(ifNoneMatch, etag)) return { status: 304, etag, cacheControl: layer.cacheControl };
     if (bytes.length === 0) return { status: 204, etag, cacheControl: layer.cacheControl };
     return { status: 200, body: bytes, etag, cacheControl: layer.cacheControl, cacheKey };
+  }
+
+  /**
+   * Rebuilds a stale cell after its tile was served from the features, one cell at a time per process (a
+   * burst of requests after an import must not turn into a burst of rebuilds). A failure leaves the cell
+   * stale, which only costs speed: its tiles keep being built from the features.
+   */
+  private scheduleCellBuild(layer: TileLayer, x: number, y: number): void {
+    const key = `${layer.id}|${x}/${y}`;
+    if (this.queuedCells.has(key) || this.queuedCells.size >= MAX_QUEUED_CELLS) return;
+    this.queuedCells.add(key);
+    this.cellWork = this.cellWork.then(async () => {
+      try {
+        await this.repository.buildCell(layer, x, y);
+      } catch {
+        // stays stale; see above
+      } finally {
+        this.queuedCells.delete(key);
+      }
+    });
+  }
+
+  /** Builds every stale cell of the layers that keep cells (after a bulk load); returns how many were built. */
+  async buildStaleCells(): Promise<number> {
+    let built = 0;
+    for (const layer of Object.values(TILE_LAYERS)) {
+      if (!layer.tileCells || this.encoder !== 'native') continue;
+      // a cell written to again while it was built stays stale: it is not retried here
+      const attempted = new Set<string>();
+      for (;;) {
+        const stale = (await this.repository.staleCells(layer, 200 + attempted.size)).filter((c) => !attempted.has(`${c.x}/${c.y}`));
+        if (stale.length === 0) break;
+        for (const cell of stale) {
+          attempted.add(`${cell.x}/${cell.y}`);
+          await this.repository.buildCell(layer, cell.x, cell.y);
+          built++;
+        }
+      }
+    }
+    return built;
+  }
+
+  /** Resolves when the cell rebuilds queued so far are done (tests, benchmarks). */
+  async settled(): Promise<void> {
+    await this.cellWork;
   }
 
   /** The tile gzip-compressed, from the cache when it is versioned. */

@@ -10,7 +10,8 @@ import { describeEachDriver } from '../support/db.ts';
 import { squareAround } from '../support/fixtures.ts';
 import { insertResidentialZone } from '../public/cluster-versions.ts';
 import { TilesRepository } from '../../server/tiles/tiles.repository.ts';
-import { TILE_LAYERS, tileGridAt } from '../../server/tiles/tile-layers.ts';
+import { TilesService } from '../../server/tiles/tiles.service.ts';
+import { TILE_LAYERS, cellsAt, tileGridAt } from '../../server/tiles/tile-layers.ts';
 import { tileOf } from './decode.ts';
 
 const BN = [106.07, 21.18] as const;
@@ -54,6 +55,20 @@ function features(bytes: Uint8Array, layer: string): Feature[] {
     });
   }
   return out.sort((a, b) => a.key.localeCompare(b.key) || a.bbox[0] - b.bbox[0] || a.bbox[1] - b.bbox[1]);
+}
+
+/** kind → sorted exterior/interior rings of every polygon in the tile, whatever feature they belong to. */
+function ringsByKind(bytes: Uint8Array, layer: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (bytes.length === 0) return out;
+  const tile = new VectorTile(new PbfReader(bytes)).layers[layer];
+  for (let i = 0; i < tile.length; i++) {
+    const f = tile.feature(i);
+    const kind = String(f.properties.kind);
+    for (const ring of f.loadGeometry()) (out[kind] ??= []).push(JSON.stringify(ring.map((p) => [p.x, p.y])));
+  }
+  for (const rings of Object.values(out)) rings.sort();
+  return out;
 }
 
 describeEachDriver('residential zones on the z11 tile grid', (t) => {
@@ -141,5 +156,43 @@ describeEachDriver('residential zones on the z11 tile grid', (t) => {
     expect(tileGridAt(layer, 14)).toBeUndefined();
     const z14 = tileOf(BN[0] + 0.02, BN[1], 14);
     expect(features((await repository.mvt(layer, layer.where, z14)).tile, layer.id).map((f) => f.key)).toContain(String(ids.speck));
+  });
+
+  it.runIf(t.driver === 'native')('z11 tiles read from collected cells draw exactly what the features draw, and a write is visible at once', async () => {
+    const repository = new TilesRepository(t.db);
+    const service = new TilesService(t.db);
+    const layer = TILE_LAYERS['residential-zones'];
+    const z11 = tileOf(BN[0], BN[1], 11);
+    expect(cellsAt(layer, 11)).toBeDefined();
+    expect(cellsAt(layer, 12)).toBeUndefined();
+    const features = { ...layer, tileCells: undefined };
+
+    // the zones above made the cell stale: its tile comes from the features and the cell is queued
+    const first = await repository.mvt(layer, layer.where, z11);
+    expect(first.cellStale).toBe(true);
+    await service.buildStaleCells();
+    const fromCells = await repository.mvt(layer, layer.where, z11);
+    expect(fromCells.cellStale).toBe(false);
+    const fromFeatures = await repository.mvt(features, features.where, z11);
+    expect(fromFeatures.cellStale).toBe(false);
+    const cellRings = ringsByKind(fromCells.tile, layer.id);
+    expect(Object.keys(cellRings).length).toBeGreaterThan(1);
+    expect(cellRings).toEqual(ringsByKind(fromFeatures.tile, layer.id));
+    // one feature per kind
+    const decoded = new VectorTile(new PbfReader(fromCells.tile)).layers[layer.id];
+    expect(decoded.length).toBe(Object.keys(cellRings).length);
+    expect(fromCells.stamp).toBe(fromFeatures.stamp);
+
+    // a new zone: the same statement's snapshot sees the cell stale, so the very next tile has it
+    await insertResidentialZone(t.db, { kind: 'craft-village', name: 'Làng nghề Mới', geometry: squareAround(BN[0] + 0.03, BN[1] + 0.02, 400) });
+    const after = await service.tile('residential-zones', String(z11.z), String(z11.x), String(z11.y));
+    expect(after.status).toBe(200);
+    const afterRings = ringsByKind(after.body!, layer.id);
+    expect(afterRings['craft-village'].length).toBe((cellRings['craft-village']?.length ?? 0) + 1);
+    // served from the features, the cell is rebuilt in the background, after which it is current again
+    await service.settled();
+    const rebuilt = await repository.mvt(layer, layer.where, z11);
+    expect(rebuilt.cellStale).toBe(false);
+    expect(ringsByKind(rebuilt.tile, layer.id)).toEqual(afterRings);
   });
 });
