@@ -64,6 +64,13 @@ function gridFeatureRows(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid
           OFFSET 0 /* a fence: otherwise an outer filter on geom evaluates it a second time */`;
 }
 
+/** A cell's rows: the features' tile geometry collected per value of the cell columns. */
+function cellRows(cells: NonNullable<TileLayer['tileCells']>, featureRows: string): string {
+  const columns = cells.columns.join(', ');
+  return `SELECT ${columns}, ST_CollectionExtract(ST_Collect(f.geom), 3) AS geom
+          FROM (${featureRows}) f WHERE f.geom IS NOT NULL GROUP BY ${columns}`;
+}
+
 export class TilesRepository {
   constructor(private readonly db: Database) {}
 
@@ -106,7 +113,10 @@ export class TilesRepository {
    */
   private async mvtFromGrid(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords, attrs: string) {
     const cells = cellsAt(layer, t.z);
-    const features = `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (${gridFeatureRows(layer, grid, where, t, attrs)}) q WHERE q.geom IS NOT NULL`;
+    // a stale cell's tile is the cell built on the fly, so a tile is the same whatever the cell's state
+    const features = cells
+      ? `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (${cellRows(cells, gridFeatureRows(layer, grid, where, t, attrs))}) q`
+      : `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (${gridFeatureRows(layer, grid, where, t, attrs)}) q WHERE q.geom IS NOT NULL`;
     const current = cells
       ? `EXISTS (SELECT 1 FROM ${cells.state} s WHERE s.x = $2 AND s.y = $3 AND s.built_generation = s.generation)`
       : 'false';
@@ -146,10 +156,7 @@ export class TilesRepository {
       await tx.query(
         `WITH ${BOUNDS}, ${gridBox()}
          INSERT INTO ${cells.table} (x, y, ${columns}, geom)
-         SELECT $2, $3, ${columns}, ST_CollectionExtract(ST_Collect(f.geom), 3)
-         FROM (${gridFeatureRows(layer, grid, layer.where, t, attrs)}) f
-         WHERE f.geom IS NOT NULL
-         GROUP BY ${columns}`,
+         SELECT $2, $3, ${columns}, geom FROM (${cellRows(cells, gridFeatureRows(layer, grid, layer.where, t, attrs))}) c`,
         gridParams(layer, grid, t),
       );
       await tx.query(
@@ -177,13 +184,19 @@ export class TilesRepository {
    */
   async features(layer: TileLayer, where: string[], t: TileCoords): Promise<{ collection: string; stamp: string | null }> {
     const geom = layer.geom(t.z);
-    const props = attributesAt(layer, t.z).map(([name, expr]) => `'${name}', ${expr}`).join(', ');
+    const attributes = attributesAt(layer, t.z);
+    const props = attributes.map(([name, expr]) => `'${name}', ${expr}`).join(', ');
+    // where native tiles hold one feature per attribute set (collected cells), so do these
+    const grouped = cellsAt(layer, t.z) !== undefined;
+    const geometry = grouped ? `ST_CollectionExtract(ST_Collect(ST_ClipByBox2D(${geom}, b.env4326)), 3)` : `ST_ClipByBox2D(${geom}, b.env4326)`;
     const r = await withShortQuerySettings(this.db, (q) => q.query<{ collection: string; stamp: string | null }>(
       `WITH ${BOUNDS}
        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce((
-                SELECT json_agg(json_build_object('type', 'Feature', 'properties', json_build_object(${props}),
-                         'geometry', ST_AsGeoJSON(ST_ClipByBox2D(${geom}, b.env4326), 7)::json))
-                FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}), '[]'::json))::text AS collection,
+                SELECT json_agg(f.feature) FROM (
+                  SELECT json_build_object('type', 'Feature', 'properties', json_build_object(${props}),
+                           'geometry', ST_AsGeoJSON(${geometry}, 7)::json) AS feature
+                  FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}
+                  ${grouped ? `GROUP BY ${attributes.map(([, expr]) => expr).join(', ')}` : ''}) f), '[]'::json))::text AS collection,
               ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id],
     ));

@@ -44,15 +44,19 @@ describeEachDriver('administrative geography seed', (t) => {
   });
 
   it('stores SRID 4326 geometries with GiST indexes, valid display geometry, and seeds once', async () => {
-    const columns = await t.db.query<{ f_table_name: string; srid: number }>(
-      "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = 'public' AND f_table_name NOT LIKE 'migration_%'",
+    // vector-tile pixel space (sql/042, sql/044): no SRID, read by key or next to the geographic column's index
+    const tileSpace = ['residential_zones.geom_tile_z11', 'residential_zone_cells.geom'];
+    const columns = await t.db.query<{ name: string; srid: number }>(
+      "SELECT f_table_name || '.' || f_geometry_column AS name, srid FROM geometry_columns WHERE f_table_schema = 'public' AND f_table_name NOT LIKE 'migration_%'",
     );
     expect(columns.rows.length).toBeGreaterThan(0);
-    for (const column of columns.rows) expect(column.srid, column.f_table_name).toBe(4326);
+    for (const column of columns.rows) expect(column.srid, column.name).toBe(tileSpace.includes(column.name) ? 0 : 4326);
+    expect(columns.rows.filter((c) => tileSpace.includes(c.name))).toHaveLength(tileSpace.length);
     const unindexed = await t.db.query<{ table_name: string; column_name: string }>(
       `SELECT c.f_table_name AS table_name, c.f_geometry_column AS column_name FROM geometry_columns c
-       WHERE c.f_table_schema = 'public' AND NOT EXISTS (
+       WHERE c.f_table_schema = 'public' AND c.f_table_name || '.' || c.f_geometry_column <> ALL ($1::text[]) AND NOT EXISTS (
          SELECT 1 FROM pg_indexes i WHERE i.tablename = c.f_table_name AND i.indexdef ILIKE '%using gist%' AND i.indexdef LIKE '%' || c.f_geometry_column || '%')`,
+      [tileSpace],
     );
     expect(unindexed.rows).toEqual([]);
     const invalid = await t.db.query<{ n: number }>('SELECT count(*)::int n FROM provinces WHERE NOT ST_IsValid(geom_display) OR ST_IsEmpty(geom_display)');
