@@ -28,12 +28,6 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  // vector tiles compress ~3x but the compression package skips their media type by default
-  app.use(compression({ filter: (req, res) => /vnd\.mapbox-vector-tile/.test(String(res.getHeader('Content-Type'))) || compression.filter(req, res) }));
-  app.use(cookieParser());
-  // before the body parser, so a refused body is still attributed to its user in the audit trail
-  app.use(authenticate(ctx));
-  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/geo+json'] }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -44,6 +38,14 @@ export function createApp(ctx: AppContext): Express {
     });
     next();
   });
+  // Vector tiles are public and compress themselves (gzip cached with the tile): mounted before the session
+  // lookup, so a signed-in user's map does not cost one session query per tile.
+  app.use('/tiles', createTilesRouter(ctx));
+  app.use(compression());
+  app.use(cookieParser());
+  // before the body parser, so a refused body is still attributed to its user in the audit trail
+  app.use(authenticate(ctx));
+  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/geo+json'] }));
 
   const api = express.Router();
   api.use(createHealthRouter(ctx));
@@ -59,7 +61,6 @@ export function createApp(ctx: AppContext): Express {
   api.use('/public', createPublicDataRouter(ctx));
   app.use('/api', api);
   app.use('/ogc', createOgcRouter(ctx));
-  app.use('/tiles', createTilesRouter(ctx));
   app.use('/api', notFoundHandler);
 
   // The built client; any other path is a client route (deep links such as /c/:code).

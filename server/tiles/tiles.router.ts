@@ -30,7 +30,7 @@ export function createTilesRouter(ctx: AppContext, options: { encoder?: EncoderC
     const result = await service.tile(layer, z, x, y, req.get('If-None-Match'));
     res.set({ ETag: result.etag, 'Cache-Control': result.cacheControl, Vary: 'Accept-Encoding', 'X-Tile-Encoder': service.encoder });
     if (result.status !== 200) return res.status(result.status).end();
-    // pre-compressed (and cached) here; the compression middleware skips a body that already has an encoding
+    // compressed (and cached) here: /tiles is mounted before the compression middleware
     const gzip = result.body!.length >= MIN_GZIP_BYTES && req.acceptsEncodings('gzip') === 'gzip';
     const body = gzip ? service.gzipped(result) : result.body!;
     if (gzip) res.set('Content-Encoding', 'gzip');
