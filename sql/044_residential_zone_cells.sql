@@ -12,8 +12,8 @@ CREATE TABLE residential_zone_cells (
   geom geometry NOT NULL,
   PRIMARY KEY (x, y, kind)
 );
--- dense cells hold ~1 MB of coordinates: uncompressed storage is read without decompressing
-ALTER TABLE residential_zone_cells ALTER COLUMN geom SET STORAGE EXTERNAL;
+-- (default, compressed storage on purpose: a dense cell's ~1.1 MB of coordinates compress to ~0.36 MB, and reading
+-- 3× fewer TOAST chunks took 3.8 ms where the uncompressed EXTERNAL storage took 10.8 ms)
 
 -- generation counts the writes that touched the cell; the cell rows are current when built_generation equals it
 CREATE TABLE residential_zone_cell_state (

@@ -9,9 +9,13 @@
 // of tiles around Hà Nội and Bắc Ninh at z8, z11 and z14:
 //   - the bare tile SQL (the same statement the server runs, in this process, on its own pool),
 //   - the same tiles over HTTP: cold (first fetch after start), warm (second fetch) and revalidation (304),
+//   - the same warm and revalidation requests from Debian's `wrk` (one connection, cycling through the list; a C
+//     client, so the figure is the server's and not undici's), when wrk is installed,
 //   - autocannon throughput over the warm list, and the OGC items page of 1,000 features.
 // Embedded: an in-memory PGlite, the JavaScript encoder, the app in-process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import pg from 'pg';
@@ -137,6 +141,93 @@ async function fill(db: Database) {
   }
 }
 
+const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
+
+// wrk's summary hook: latency percentiles in ms and the request count on one line
+const WRK_DONE = `done = function(summary, latency, requests)
+  io.write(string.format("WRK %f %f %d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.requests))
+end
+`;
+
+/** Runs wrk on one connection with a Lua script whose done() is WRK_DONE. */
+function runWrk(base: string, script: string, seconds: number): { p50: number; p95: number; requests: number } {
+  const run = spawnSync('wrk', ['-t1', '-c1', `-d${seconds}s`, '-s', script, base], { encoding: 'utf8' });
+  const m = /WRK ([\d.]+) ([\d.]+) (\d+)/.exec(run.stdout);
+  if (!m) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
+  return { p50: Number(m[1]), p95: Number(m[2]), requests: Number(m[3]) };
+}
+
+/** The real server as a child process on the native database. */
+async function startNativeServer(url: string, listenPort: number): Promise<{ base: string; close: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: url, PORT: String(listenPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${listenPort}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (i > 300) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    close: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** wrk, one connection, each path once in order (a cold pass on a server that never built these tiles). */
+function wrkOnePass(base: string, paths: string[]): { p50: number; p95: number; requests: number } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tiles-wrk-'));
+  const script = path.join(dir, 'cold.lua');
+  writeFileSync(
+    script,
+    `local paths = {\n${paths.map((p) => JSON.stringify(p)).join(',\n')}\n}
+local sent = 0
+local received = 0
+request = function()
+  sent = math.min(sent + 1, #paths)
+  return wrk.format("GET", paths[sent], { ["Accept-Encoding"] = "gzip" })
+end
+response = function(status, headers, body)
+  received = received + 1
+  if received >= #paths then wrk.thread:stop() end
+end
+${WRK_DONE}`,
+  );
+  return runWrk(base, script, 120);
+}
+
+/**
+ * Latency percentiles from wrk over one connection, cycling through the paths for `seconds` (every tile is warm
+ * after its first round); with `etags`, each request revalidates with the tile's ETag.
+ */
+function wrkLatency(base: string, paths: string[], etags?: Map<string, string>, seconds = 5): { p50: number; p95: number; requests: number } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tiles-wrk-'));
+  const script = path.join(dir, 'tiles.lua');
+  const list = paths.map((p) => `{${JSON.stringify(p)}, ${JSON.stringify(etags?.get(p) ?? '')}}`).join(',\n');
+  writeFileSync(
+    script,
+    `local paths = {\n${list}\n}
+local i = 0
+request = function()
+  i = i % #paths + 1
+  local headers = { ["Accept-Encoding"] = "gzip" }
+  if paths[i][2] ~= "" then headers["If-None-Match"] = paths[i][2] end
+  return wrk.format("GET", paths[i][1], headers)
+end
+${WRK_DONE}`,
+  );
+  return runWrk(base, script, seconds);
+}
+
 async function timeHttp(base: string, paths: string[], headers?: (p: string) => Record<string, string>) {
   const times: number[] = [];
   const sizes: number[] = [];
@@ -144,7 +235,8 @@ async function timeHttp(base: string, paths: string[], headers?: (p: string) => 
   const etags = new Map<string, string>();
   for (const p of paths) {
     const t0 = performance.now();
-    const res = await fetch(base + p, { headers: headers?.(p) });
+    // a keep-alive socket idle past the server's timeout (after wrk) may be closed under us: retry once
+    const res = await fetch(base + p, { headers: headers?.(p) }).catch(() => fetch(base + p, { headers: headers?.(p) }));
     const body = new Uint8Array(await res.arrayBuffer());
     times.push(performance.now() - t0);
     sizes.push(body.length);
@@ -158,32 +250,18 @@ async function timeHttp(base: string, paths: string[], headers?: (p: string) => 
 async function main() {
   console.error(`tiles benchmark: driver=${driver} residential=${residential} clusters=${clusters} tiles/zoom=${tilesPerZoom}`);
   let db: Database;
-  let child: ChildProcess | undefined;
   let base: string;
   let closeServer: () => Promise<void> = async () => undefined;
+  // a second server with an empty tile cache, for the wrk cold pass (native only)
+  let startFreshServer: (() => Promise<{ base: string; close: () => Promise<void> }>) | undefined;
   if (driver === 'native') {
     const prepared = await prepareNative();
     db = prepared.db;
     await fill(db);
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: prepared.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        /* not yet */
-      }
-      if (i > 300) throw new Error('server did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    closeServer = async () => {
-      child!.kill('SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
-    };
+    const started = await startNativeServer(prepared.url, port);
+    base = started.base;
+    closeServer = started.close;
+    startFreshServer = () => startNativeServer(prepared.url, port + 1);
   } else {
     db = await prepareEmbedded();
     await fill(db);
@@ -212,6 +290,7 @@ async function main() {
   line('');
   line('| zoom | tiles | non-empty | max KB | mean KB | SQL p50 / p95 ms | HTTP cold p50 / p95 ms | HTTP warm p50 / p95 ms | 304 p50 / p95 ms | warm p95 ≤ 1.3×SQL+2 |');
   line('|---|---|---|---|---|---|---|---|---|---|');
+  const wrkRows: string[] = [];
 
   const allPaths: string[] = [];
   for (const z of ZOOMS) {
@@ -238,6 +317,32 @@ async function main() {
         `${ms(pct(revalidate.times, 50))} / ${ms(pct(revalidate.times, 95))} | ${ok ? 'yes' : 'no'} |`,
     );
     if (revalidate.statuses[304] !== paths.length - (revalidate.statuses[204] ?? 0)) line(`  (revalidation statuses: ${JSON.stringify(revalidate.statuses)})`);
+    if (hasWrk) {
+      const w = wrkLatency(base, paths);
+      const w304 = wrkLatency(base, paths, warm.etags);
+      wrkRows.push(`| z${z} | ${ms(w.p50)} / ${ms(w.p95)} (${w.requests} requests) | ${ms(w304.p50)} / ${ms(w304.p95)} (${w304.requests} requests) | ${w.p95 <= 1.3 * pct(sql, 95) + 2 ? 'yes' : 'no'} |`);
+    }
+  }
+  if (wrkRows.length) {
+    // cold again, from a C client: a second server process whose tile cache is empty
+    const coldRows = new Map<number, string>();
+    if (startFreshServer) {
+      const fresh = await startFreshServer();
+      try {
+        for (const z of ZOOMS) {
+          const w = wrkOnePass(fresh.base, tileList(z, tilesPerZoom).map(([zz, x, y]) => `/tiles/residential-zones/${zz}/${x}/${y}.pbf`));
+          coldRows.set(z, `${ms(w.p50)} / ${ms(w.p95)} (${w.requests} requests)`);
+        }
+      } finally {
+        await fresh.close();
+      }
+    }
+    line('');
+    line('wrk (a C client), one connection, gzip accepted. Cold: each tile once, in order, from a second server process that never built them; warm and 304: cycling through the same tiles for 5 s on the first server:');
+    line('');
+    line('| zoom | cold p50 / p95 ms | warm p50 / p95 ms | 304 p50 / p95 ms | warm p95 ≤ 1.3×SQL+2 |');
+    line('|---|---|---|---|---|');
+    wrkRows.forEach((row, i) => line(row.replace(/^\| (z\d+) \|/, `| $1 | ${coldRows.get(ZOOMS[i]) ?? '—'} |`)));
   }
 
   if (service.encoder === 'native' && layer.tileGrid) {
