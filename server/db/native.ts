@@ -86,17 +86,22 @@ export interface NativeOptions {
   maxConnections?: number;
 }
 
-export async function openNativeDatabase(options: NativeOptions): Promise<NativeDatabase> {
+function newPool(options: NativeOptions, applicationName: string, sessionSettings: string): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     max: options.maxConnections ?? 10,
-    application_name: 'cluster-atlas',
-    // JIT compilation costs seconds on large spatial queries and never pays back for our short ones
-    options: '-c jit=off',
+    application_name: applicationName,
+    options: sessionSettings,
   });
   // idle clients can error when the server restarts; log-and-drop rather than crash
   pool.on('error', () => undefined);
+  return pool;
+}
+
+export async function openNativeDatabase(options: NativeOptions): Promise<NativeDatabase> {
+  // JIT compilation costs seconds on large spatial queries and never pays back for our short ones
+  const pool = newPool(options, 'cluster-atlas', '-c jit=off');
   try {
     const client = await pool.connect();
     client.release();
@@ -109,13 +114,5 @@ export async function openNativeDatabase(options: NativeOptions): Promise<Native
   }
   // a second pool (connected lazily) whose sessions never start parallel workers: tiles and OGC pages are
   // 2–30 ms of work, and worker start-up alone took 70–80 ms on a 2-core host
-  const shortReadPool = new pg.Pool({
-    connectionString: options.connectionString,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    max: options.maxConnections ?? 10,
-    application_name: 'cluster-atlas-reads',
-    options: '-c jit=off -c max_parallel_workers_per_gather=0',
-  });
-  shortReadPool.on('error', () => undefined);
-  return new NativeDatabase(pool, shortReadPool);
+  return new NativeDatabase(pool, newPool(options, 'cluster-atlas-reads', '-c jit=off -c max_parallel_workers_per_gather=0'));
 }
