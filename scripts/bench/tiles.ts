@@ -13,7 +13,8 @@
 //     client, so the figure is the server's and not undici's), when wrk is installed,
 //   - autocannon throughput over the warm list, and the OGC items page of 1,000 features.
 // Embedded: an in-memory PGlite, the JavaScript encoder, the app in-process.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -142,6 +143,7 @@ async function fill(db: Database) {
 }
 
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
+const execFileAsync = promisify(execFile);
 
 // wrk's summary hook: latency percentiles in ms and the request count on one line
 const WRK_DONE = `done = function(summary, latency, requests)
@@ -149,11 +151,11 @@ const WRK_DONE = `done = function(summary, latency, requests)
 end
 `;
 
-/** Runs wrk on one connection with a Lua script whose done() is WRK_DONE. */
-function runWrk(base: string, script: string, seconds: number): { p50: number; p95: number; requests: number } {
-  const run = spawnSync('wrk', ['-t1', '-c1', `-d${seconds}s`, '-s', script, base], { encoding: 'utf8' });
+/** Runs wrk on one connection with a Lua script whose done() is WRK_DONE (asynchronously: the embedded server runs in this process). */
+async function runWrk(base: string, script: string, seconds: number): Promise<{ p50: number; p95: number; requests: number }> {
+  const run = await execFileAsync('wrk', ['-t1', '-c1', `-d${seconds}s`, '-s', script, base], { encoding: 'utf8' });
   const m = /WRK ([\d.]+) ([\d.]+) (\d+)/.exec(run.stdout);
-  if (!m) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
+  if (!m || Number(m[3]) === 0) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
   return { p50: Number(m[1]), p95: Number(m[2]), requests: Number(m[3]) };
 }
 
@@ -184,7 +186,7 @@ async function startNativeServer(url: string, listenPort: number): Promise<{ bas
 }
 
 /** wrk, one connection, each path once in order (a cold pass on a server that never built these tiles). */
-function wrkOnePass(base: string, paths: string[]): { p50: number; p95: number; requests: number } {
+function wrkOnePass(base: string, paths: string[]): Promise<{ p50: number; p95: number; requests: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tiles-wrk-'));
   const script = path.join(dir, 'cold.lua');
   writeFileSync(
@@ -209,7 +211,7 @@ ${WRK_DONE}`,
  * Latency percentiles from wrk over one connection, cycling through the paths for `seconds` (every tile is warm
  * after its first round); with `etags`, each request revalidates with the tile's ETag.
  */
-function wrkLatency(base: string, paths: string[], etags?: Map<string, string>, seconds = 5): { p50: number; p95: number; requests: number } {
+function wrkLatency(base: string, paths: string[], etags?: Map<string, string>, seconds = 5): Promise<{ p50: number; p95: number; requests: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tiles-wrk-'));
   const script = path.join(dir, 'tiles.lua');
   const list = paths.map((p) => `{${JSON.stringify(p)}, ${JSON.stringify(etags?.get(p) ?? '')}}`).join(',\n');
@@ -318,8 +320,8 @@ async function main() {
     );
     if (revalidate.statuses[304] !== paths.length - (revalidate.statuses[204] ?? 0)) line(`  (revalidation statuses: ${JSON.stringify(revalidate.statuses)})`);
     if (hasWrk) {
-      const w = wrkLatency(base, paths);
-      const w304 = wrkLatency(base, paths, warm.etags);
+      const w = await wrkLatency(base, paths);
+      const w304 = await wrkLatency(base, paths, warm.etags);
       wrkRows.push(`| z${z} | ${ms(w.p50)} / ${ms(w.p95)} (${w.requests} requests) | ${ms(w304.p50)} / ${ms(w304.p95)} (${w304.requests} requests) | ${w.p95 <= 1.3 * pct(sql, 95) + 2 ? 'yes' : 'no'} |`);
     }
   }
@@ -330,7 +332,7 @@ async function main() {
       const fresh = await startFreshServer();
       try {
         for (const z of ZOOMS) {
-          const w = wrkOnePass(fresh.base, tileList(z, tilesPerZoom).map(([zz, x, y]) => `/tiles/residential-zones/${zz}/${x}/${y}.pbf`));
+          const w = await wrkOnePass(fresh.base, tileList(z, tilesPerZoom).map(([zz, x, y]) => `/tiles/residential-zones/${zz}/${x}/${y}.pbf`));
           coldRows.set(z, `${ms(w.p50)} / ${ms(w.p95)} (${w.requests} requests)`);
         }
       } finally {
