@@ -34,4 +34,6 @@ export interface Database extends Queryable {
   close(): Promise<void>;
   /** Filled in by detectCapabilities at start-up. */
   capabilities: PostgisCapabilities;
+  /** Native only: connections for short public reads, see public-data/short-query.ts. */
+  readonly shortReads?: Queryable;
 }

@@ -32,13 +32,13 @@ export class NativeDatabase implements Database {
   readonly driver = 'native' as const;
   capabilities = { postgis: 'unknown', mvt: false };
   /** Connections set up for short public reads (no parallel workers), see public-data/short-query.ts. */
-  readonly shortReads: Queryable | undefined;
+  readonly shortReads: Queryable;
 
   constructor(
     readonly pool: pg.Pool,
-    private readonly shortReadPool?: pg.Pool,
+    private readonly shortReadPool: pg.Pool,
   ) {
-    this.shortReads = shortReadPool ? wrapPool(shortReadPool) : undefined;
+    this.shortReads = wrapPool(shortReadPool);
   }
 
   async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
@@ -66,7 +66,7 @@ export class NativeDatabase implements Database {
   }
 
   async close() {
-    await Promise.all([this.pool.end(), this.shortReadPool?.end()]);
+    await Promise.all([this.pool.end(), this.shortReadPool.end()]);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { SqlLayer } from './layers.ts';
-import { withShortQuerySettings } from './short-query.ts';
+import { shortReads } from './short-query.ts';
 
 /** A datetime query as inclusive Vietnamese calendar days ('YYYY-MM-DD'); null = open end. */
 export interface DatePeriod {
@@ -80,12 +80,10 @@ export class PublicFeaturesRepository {
     const params: unknown[] = [];
     const where = whereClause(layer, q, params);
     params.push(q.limit + 1, q.offset);
-    const result = await withShortQuerySettings(this.db, (q) =>
-      q.query<{ feature: string }>(
-        `SELECT ${featureSql(layer)} FROM ${layer.from} ${where}
-         ORDER BY ${layer.orderBy} LIMIT $${params.length - 1} OFFSET $${params.length}`,
-        params,
-      ),
+    const result = await shortReads(this.db).query<{ feature: string }>(
+      `SELECT ${featureSql(layer)} FROM ${layer.from} ${where}
+       ORDER BY ${layer.orderBy} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
     );
     const more = result.rows.length > q.limit;
     return { features: result.rows.slice(0, q.limit).map((r) => r.feature), more };
@@ -96,9 +94,7 @@ export class PublicFeaturesRepository {
     const params: unknown[] = [];
     const where = whereClause(layer, q, params);
     params.push(COUNT_CAP + 1);
-    const result = await withShortQuerySettings(this.db, (q) =>
-      q.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${layer.from} ${where} LIMIT $${params.length}) x`, params),
-    );
+    const result = await shortReads(this.db).query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${layer.from} ${where} LIMIT $${params.length}) x`, params);
     const n = result.rows[0].n;
     return n > COUNT_CAP ? null : n;
   }

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { withShortQuerySettings } from '../public-data/short-query.ts';
+import { shortReads } from '../public-data/short-query.ts';
 import { TILE_BUFFER, TILE_EXTENT, attributesAt, cellsAt, minSizeDegrees, tileGridAt, type TileLayer } from './tile-layers.ts';
 
 export interface TileCoords {
@@ -53,15 +53,25 @@ function gridBox(): string {
 }
 
 /** The tile's features (attributes and tile geometry) from the stored grid; needs BOUNDS and gridBox(). */
-function gridFeatureRows(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords, attrs: string): string {
+function gridFeatureRows(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords): string {
   const geom = layer.geom(t.z);
-  return `SELECT ${attrs},
+  return `SELECT ${attributeList(layer, t.z)},
                  CASE WHEN ${grid.column} @ g.inner_box
                       THEN ST_Affine(${grid.column}, $6::float8, 0, 0, $6::float8, -$7::float8, -$8::float8)
                       ELSE ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) END AS geom
           FROM ${layer.from}, b, g
           WHERE ${conditions(layer, where, geom, t.z)} AND ${grid.column} IS NOT NULL
           OFFSET 0 /* a fence: otherwise an outer filter on geom evaluates it a second time */`;
+}
+
+/** The layer's attributes at zoom z as a select list (`expr AS "name"`). */
+function attributeList(layer: TileLayer, z: number): string {
+  return attributesAt(layer, z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
+}
+
+/** The MVT of rows (attribute columns and a tile-space `geom`) as one layer named after the tile layer. */
+function asMvt(layer: TileLayer, rows: string): string {
+  return `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (${rows}) q WHERE q.geom IS NOT NULL`;
 }
 
 /** A cell's rows: the features' tile geometry collected per value of the cell columns. */
@@ -87,19 +97,16 @@ export class TilesRepository {
 
   /** Native PostGIS: the whole tile in one statement, with the tile's change stamp read in the same snapshot. */
   async mvt(layer: TileLayer, where: string[], t: TileCoords): Promise<{ tile: Uint8Array; stamp: string | null; cellStale?: boolean }> {
-    const geom = layer.geom(t.z);
-    const attrs = attributesAt(layer, t.z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
     const grid = tileGridAt(layer, t.z);
-    if (grid) return this.mvtFromGrid(layer, grid, where, t, attrs);
-    const r = await withShortQuerySettings(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null }>(
+    if (grid) return this.mvtFromGrid(layer, grid, where, t);
+    const geom = layer.geom(t.z);
+    const rows = `SELECT ${attributeList(layer, t.z)}, ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+                  FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}`;
+    const r = await shortReads(this.db).query<{ tile: Uint8Array | null; stamp: string | null }>(
       `WITH ${BOUNDS}
-       SELECT (SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (
-                 SELECT ${attrs}, ST_AsMVTGeom(ST_Transform(${geom}, 3857), b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
-                 FROM ${layer.from}, b WHERE ${conditions(layer, where, geom, t.z)}
-               ) q WHERE q.geom IS NOT NULL) AS tile,
-              ${stampOf('$6')} AS stamp`,
+       SELECT (${asMvt(layer, rows)}) AS tile, ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id],
-    ));
+    );
     const row = r.rows[0];
     return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp };
   }
@@ -111,28 +118,29 @@ export class TilesRepository {
    * Where the layer keeps collected cells for this zoom (sql/044) and the tile's cell is current, the tile is
    * the cell's rows; otherwise it is built from the features (and `cellStale` tells the caller to rebuild it).
    */
-  private async mvtFromGrid(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords, attrs: string) {
+  private async mvtFromGrid(layer: TileLayer, grid: NonNullable<TileLayer['tileGrid']>, where: string[], t: TileCoords) {
+    const features = gridFeatureRows(layer, grid, where, t);
     const cells = cellsAt(layer, t.z);
+    if (!cells) {
+      const r = await shortReads(this.db).query<{ tile: Uint8Array | null; stamp: string | null }>(
+        `WITH ${BOUNDS}, ${gridBox()} SELECT (${asMvt(layer, features)}) AS tile, ${stampOf('$9')} AS stamp`,
+        [...gridParams(layer, grid, t), layer.id],
+      );
+      return { tile: r.rows[0].tile ?? new Uint8Array(0), stamp: r.rows[0].stamp, cellStale: false };
+    }
     // a stale cell's tile is the cell built on the fly, so a tile is the same whatever the cell's state
-    const features = cells
-      ? `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (${cellRows(cells, gridFeatureRows(layer, grid, where, t, attrs))}) q`
-      : `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (${gridFeatureRows(layer, grid, where, t, attrs)}) q WHERE q.geom IS NOT NULL`;
-    const current = cells
-      ? `EXISTS (SELECT 1 FROM ${cells.state} s WHERE s.x = $2 AND s.y = $3 AND s.built_generation = s.generation)`
-      : 'false';
-    const fromCells = cells
-      ? `SELECT ST_AsMVT(q, '${layer.id}', ${TILE_EXTENT}, 'geom') FROM (SELECT ${cells.columns.map((c) => `c.${c}`).join(', ')}, c.geom FROM ${cells.table} c WHERE c.x = $2 AND c.y = $3) q`
-      : 'NULL::bytea';
-    const r = await withShortQuerySettings(this.db, (q) => q.query<{ tile: Uint8Array | null; stamp: string | null; cell_current: boolean }>(
-      `WITH ${BOUNDS}, ${gridBox()}, s AS (SELECT ${current} AS cell_current)
-       SELECT CASE WHEN s.cell_current THEN (${fromCells}) ELSE (${features}) END AS tile,
+    const stored = `SELECT ${cells.columns.map((c) => `c.${c}`).join(', ')}, c.geom FROM ${cells.table} c WHERE c.x = $2 AND c.y = $3`;
+    const r = await shortReads(this.db).query<{ tile: Uint8Array | null; stamp: string | null; cell_current: boolean }>(
+      `WITH ${BOUNDS}, ${gridBox()},
+       s AS (SELECT EXISTS (SELECT 1 FROM ${cells.state} s WHERE s.x = $2 AND s.y = $3 AND s.built_generation = s.generation) AS cell_current)
+       SELECT CASE WHEN s.cell_current THEN (${asMvt(layer, stored)}) ELSE (${asMvt(layer, cellRows(cells, features))}) END AS tile,
               s.cell_current,
               ${stampOf('$9')} AS stamp
        FROM s`,
       [...gridParams(layer, grid, t), layer.id],
-    ));
+    );
     const row = r.rows[0];
-    return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp, cellStale: cells !== undefined && !row.cell_current };
+    return { tile: row.tile ?? new Uint8Array(0), stamp: row.stamp, cellStale: !row.cell_current };
   }
 
   /**
@@ -145,7 +153,6 @@ export class TilesRepository {
     const grid = layer.tileGrid;
     if (!cells || !grid) throw new Error(`layer ${layer.id} keeps no tile cells`);
     const t = { z: cells.zoom, x, y };
-    const attrs = attributesAt(layer, t.z).map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
     const columns = cells.columns.join(', ');
     await this.db.transaction(async (tx) => {
       // one builder per cell at a time, across instances
@@ -156,7 +163,7 @@ export class TilesRepository {
       await tx.query(
         `WITH ${BOUNDS}, ${gridBox()}
          INSERT INTO ${cells.table} (x, y, ${columns}, geom)
-         SELECT $2, $3, ${columns}, geom FROM (${cellRows(cells, gridFeatureRows(layer, grid, layer.where, t, attrs))}) c`,
+         SELECT $2, $3, ${columns}, geom FROM (${cellRows(cells, gridFeatureRows(layer, grid, layer.where, t))}) c`,
         gridParams(layer, grid, t),
       );
       await tx.query(
@@ -189,7 +196,7 @@ export class TilesRepository {
     // where native tiles hold one feature per attribute set (collected cells), so do these
     const grouped = cellsAt(layer, t.z) !== undefined;
     const geometry = grouped ? `ST_CollectionExtract(ST_Collect(ST_ClipByBox2D(${geom}, b.env4326)), 3)` : `ST_ClipByBox2D(${geom}, b.env4326)`;
-    const r = await withShortQuerySettings(this.db, (q) => q.query<{ collection: string; stamp: string | null }>(
+    const r = await shortReads(this.db).query<{ collection: string; stamp: string | null }>(
       `WITH ${BOUNDS}
        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce((
                 SELECT json_agg(f.feature) FROM (
@@ -199,7 +206,7 @@ export class TilesRepository {
                   ${grouped ? `GROUP BY ${attributes.map(([, expr]) => expr).join(', ')}` : ''}) f), '[]'::json))::text AS collection,
               ${stampOf('$6')} AS stamp`,
       [...params(layer, t), layer.id],
-    ));
+    );
     return r.rows[0];
   }
 }
