@@ -98,22 +98,6 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE FUNCTION residential_zones_layer_change() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  touched bigint;
-  area geometry;
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    SELECT count(*), ST_Extent(geom)::geometry INTO touched, area FROM new_rows;
-  ELSIF TG_OP = 'UPDATE' THEN
-    SELECT count(*), ST_Extent(geom)::geometry INTO touched, area FROM (SELECT geom FROM new_rows UNION ALL SELECT geom FROM old_rows) g;
-  ELSE
-    SELECT count(*), ST_Extent(geom)::geometry INTO touched, area FROM old_rows;
-  END IF;
-  IF touched > 0 THEN PERFORM record_layer_change('residential-zones', area); END IF;
-  RETURN NULL;
-END $$;
-
 -- Plan items: the same shape as clusters, and a plan's status change touches all its published items.
 CREATE FUNCTION plan_items_layer_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -201,13 +185,7 @@ CREATE TRIGGER cluster_versions_layer_change AFTER INSERT ON cluster_versions RE
 CREATE TRIGGER cluster_review_events_layer_change AFTER INSERT ON cluster_review_events REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION cluster_review_events_layer_change();
 
-DROP TRIGGER IF EXISTS residential_zones_layer_version ON residential_zones;
-CREATE TRIGGER residential_zones_layer_change_insert AFTER INSERT ON residential_zones REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_layer_change();
-CREATE TRIGGER residential_zones_layer_change_update AFTER UPDATE ON residential_zones REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_layer_change();
-CREATE TRIGGER residential_zones_layer_change_delete AFTER DELETE ON residential_zones REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_layer_change();
+-- Residential zones get theirs in sql/044, together with the marking of their tile cells.
 
 DROP TRIGGER IF EXISTS plan_items_layer_version ON plan_items;
 DROP TRIGGER IF EXISTS plan_item_versions_layer_version ON plan_item_versions;

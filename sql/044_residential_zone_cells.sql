@@ -37,24 +37,36 @@ CREATE FUNCTION mark_residential_zone_cells(grid_geometries geometry[]) RETURNS 
   ON CONFLICT (x, y) DO UPDATE SET generation = s.generation + 1
 $$;
 
-CREATE FUNCTION residential_zones_mark_cells() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One pass per writing statement records where the residential layer changed (sql/043) and marks the cells
+-- the changed zones touch stale.
+CREATE FUNCTION residential_zones_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  touched bigint;
+  area geometry;
+  grid_geometries geometry[];
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    PERFORM mark_residential_zone_cells(ARRAY(SELECT geom_tile_z11 FROM new_rows));
+    SELECT count(*), ST_Extent(geom)::geometry, array_agg(geom_tile_z11) INTO touched, area, grid_geometries FROM new_rows;
   ELSIF TG_OP = 'UPDATE' THEN
-    PERFORM mark_residential_zone_cells(ARRAY(SELECT geom_tile_z11 FROM new_rows UNION ALL SELECT geom_tile_z11 FROM old_rows));
+    SELECT count(*), ST_Extent(geom)::geometry, array_agg(geom_tile_z11) INTO touched, area, grid_geometries
+    FROM (SELECT geom, geom_tile_z11 FROM new_rows UNION ALL SELECT geom, geom_tile_z11 FROM old_rows) g;
   ELSE
-    PERFORM mark_residential_zone_cells(ARRAY(SELECT geom_tile_z11 FROM old_rows));
+    SELECT count(*), ST_Extent(geom)::geometry, array_agg(geom_tile_z11) INTO touched, area, grid_geometries FROM old_rows;
+  END IF;
+  IF touched > 0 THEN
+    PERFORM record_layer_change('residential-zones', area);
+    PERFORM mark_residential_zone_cells(grid_geometries);
   END IF;
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER residential_zones_mark_cells_insert AFTER INSERT ON residential_zones REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_mark_cells();
-CREATE TRIGGER residential_zones_mark_cells_update AFTER UPDATE ON residential_zones REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_mark_cells();
-CREATE TRIGGER residential_zones_mark_cells_delete AFTER DELETE ON residential_zones REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_mark_cells();
+DROP TRIGGER IF EXISTS residential_zones_layer_version ON residential_zones;
+CREATE TRIGGER residential_zones_changed_insert AFTER INSERT ON residential_zones REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_changed();
+CREATE TRIGGER residential_zones_changed_update AFTER UPDATE ON residential_zones REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_changed();
+CREATE TRIGGER residential_zones_changed_delete AFTER DELETE ON residential_zones REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION residential_zones_changed();
 
 -- zones stored before this migration: their cells start stale and are built on first use
 SELECT mark_residential_zone_cells(ARRAY(SELECT geom_tile_z11 FROM residential_zones));
