@@ -72,6 +72,43 @@ export const CLUSTER_ATTRIBUTE_FIELDS = [
   'investment_capital_bn_vnd',
 ] as const satisfies readonly ClusterAttributeField[];
 
+/** What kind of value each attribute holds (exports' column types, the OGC queryables' JSON Schema). */
+export type AttributeKind = 'text' | 'number' | 'integer' | 'boolean' | 'date' | 'list';
+
+export const CLUSTER_ATTRIBUTE_KINDS = {
+  name: 'text',
+  code: 'text',
+  province_code: 'text',
+  district_code: 'text',
+  communes: 'list',
+  status: 'text',
+  decision_no: 'text',
+  decision_date: 'date',
+  decision_authority: 'text',
+  plan_phase: 'text',
+  planned_area_ha: 'number',
+  industrial_land_ha: 'number',
+  leased_ha: 'number',
+  occupancy_pct: 'number',
+  investor: 'text',
+  tenants: 'integer',
+  workers: 'integer',
+  industries: 'list',
+  craft_village: 'boolean',
+  mountainous_district: 'boolean',
+  wastewater: 'text',
+  hazard_class: 'text',
+  investment_capital_bn_vnd: 'number',
+} as const satisfies Record<ClusterAttributeField, AttributeKind>;
+
+/** The allowed values of the enumerated attributes. */
+export const CLUSTER_ATTRIBUTE_ENUMS: Partial<Record<ClusterAttributeField, readonly string[]>> = {
+  status: CLUSTER_STATUSES,
+  plan_phase: PLAN_PHASES,
+  wastewater: WASTEWATER_STATES,
+  hazard_class: HAZARD_CLASSES,
+};
+
 export type AttributeErrorCode =
   | 'required'
   | 'invalid-type'

@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { BadRequestException, NotFoundException, UnauthorizedException } from '../errors.ts';
-import { CLUSTER_ATTRIBUTE_FIELDS, labels } from '../domain/cluster-attributes.ts';
+import { CLUSTER_ATTRIBUTE_FIELDS, CLUSTER_ATTRIBUTE_KINDS, labels } from '../domain/cluster-attributes.ts';
 import { FACILITY_FIELDS } from '../facilities/facility-attributes.ts';
 import { ExportsRepository, type ExportRow } from './exports.repository.ts';
 import { crsName, ESRI_WGS84_PRJ, parseCrsParam } from './formats/crs.ts';
@@ -30,10 +30,7 @@ interface LayerSpec {
   label: (field: string) => string;
 }
 
-const CLUSTER_TYPES: Record<string, FieldType> = {
-  communes: 'list', industries: 'list', decision_date: 'date', planned_area_ha: 'number', industrial_land_ha: 'number', leased_ha: 'number',
-  occupancy_pct: 'number', investment_capital_bn_vnd: 'number', tenants: 'integer', workers: 'integer', craft_village: 'boolean', mountainous_district: 'boolean',
-};
+const CLUSTER_TYPES: Record<string, FieldType> = CLUSTER_ATTRIBUTE_KINDS;
 const EXTRA_LABELS: Record<string, string> = {
   id: 'Mã định danh', area_ha: 'Diện tích đo (ha)', area_ha_vn2000: 'Diện tích VN-2000 (ha)', vn2000_epsg: 'Múi chiếu VN-2000 (EPSG)',
   version: 'Phiên bản', review_state: 'Trạng thái thẩm định', published: 'Đã công bố', kind: 'Loại khu dân cư', population: 'Dân số', source: 'Nguồn',

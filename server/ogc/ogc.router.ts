@@ -2,7 +2,8 @@ import { Router, type ErrorRequestHandler, type Request, type Response } from 'e
 import type { AppContext } from '../context.ts';
 import { HttpException, NotFoundException } from '../errors.ts';
 import { collectionHtml, collectionsHtml, itemHtml, itemsHtml, jsonHtml, landingHtml } from './ogc.html.ts';
-import { MEDIA, OgcService, parseFormat, parseItemsQuery, type Format } from './ogc.service.ts';
+import { contentCrsHeader } from './crs.ts';
+import { MEDIA, OgcService, parseFormat, parseItemQuery, parseItemsQuery, type Format } from './ogc.service.ts';
 
 // Public data changes when a version is approved: caches must revalidate (ETag) every time.
 const CACHE_CONTROL = 'public, no-cache';
@@ -59,12 +60,20 @@ export function createOgcRouter(ctx: AppContext): Router {
     send(res, MEDIA.json, JSON.stringify(doc));
   });
 
+  router.get('/collections/:collectionId/queryables', async (req, res) => {
+    const format = negotiate(req, parseFormat(req.query.f));
+    const doc = await service.queryables(baseUrl(req), req.params.collectionId);
+    if (format === 'html') return send(res, MEDIA.html, jsonHtml(`${req.params.collectionId} — queryables`, doc));
+    send(res, MEDIA.jsonSchema, JSON.stringify(doc));
+  });
+
   router.get('/collections/:collectionId/items', async (req, res) => {
     const id = req.params.collectionId;
     const filters = await service.filtersOf(id);
     const query = parseItemsQuery(filters, req.query as Record<string, unknown>);
     const format = negotiate(req, query.format);
     const result = await service.items(baseUrl(req), id, query);
+    res.set('Content-Crs', contentCrsHeader(result.crs));
     if (format === 'html') {
       const features = result.features.map((f) => JSON.parse(f));
       return send(res, MEDIA.html, itemsHtml(`${id} — features`, features, result.links, result.numberMatched));
@@ -73,8 +82,10 @@ export function createOgcRouter(ctx: AppContext): Router {
   });
 
   router.get('/collections/:collectionId/items/:featureId', async (req, res) => {
-    const format = negotiate(req, parseFormat(req.query.f));
-    const body = await service.item(baseUrl(req), req.params.collectionId, req.params.featureId);
+    const query = parseItemQuery(req.query as Record<string, unknown>);
+    const format = negotiate(req, query.format);
+    const body = await service.item(baseUrl(req), req.params.collectionId, req.params.featureId, query);
+    res.set('Content-Crs', contentCrsHeader(query.crs));
     if (format === 'html') return send(res, MEDIA.html, itemHtml(req.params.collectionId, JSON.parse(body)));
     send(res, MEDIA.geojson, body);
   });

@@ -2,9 +2,10 @@
  * OGC API – Features Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0) over the public layers.
  * Documents are built here; SQL lives in the public-data repository; the router only negotiates and sends.
  */
+import type { Geometry } from 'geojson';
 import type { Queryable } from '../db/database.ts';
 import { addDays, isIsoDate, vietnamDate } from '../domain/dates.ts';
-import { BadRequestException, NotFoundException } from '../errors.ts';
+import { NotFoundException } from '../errors.ts';
 import {
   PublicFeaturesRepository,
   cachedNationalExtent,
@@ -12,34 +13,53 @@ import {
   periodIntersects,
   type DatePeriod,
   type FeatureQuery,
+  type GeometryOutput,
 } from '../public-data/features.repository.ts';
-import { catalog, type LayerFilter, type SqlLayer, type Licence } from '../public-data/layers.ts';
+import { catalog, filterTarget, type FilterTarget, type LayerFilter, type QueryableDef, type SqlLayer, type Licence } from '../public-data/layers.ts';
+import { CRS84, CRS84_URI, SUPPORTED_CRS, SUPPORTED_CRS_URIS, STORAGE_CRS, outputDigits, parseCrs, type OgcCrs } from './crs.ts';
+import { InvalidParameterException } from './errors.ts';
+import { FILTER_LIMITS, FilterError, type Predicate } from './filter/ast.ts';
+import { parseCql2Json } from './filter/cql2-json.ts';
+import { parseCql2Text } from './filter/cql2-text.ts';
+import { GEOMETRY_QUERYABLE, compileFilter, geometryLiterals, parseSortby } from './filter/compile.ts';
+import { OgcRepository } from './ogc.repository.ts';
+
+export { InvalidParameterException };
 
 export const MEDIA = {
   json: 'application/json',
   geojson: 'application/geo+json',
   html: 'text/html',
   openapi: 'application/vnd.oai.openapi+json;version=3.0',
+  jsonSchema: 'application/schema+json',
 } as const;
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
-const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
 
+/** Exactly what this API does, each class backed by tests (test/ogc). */
 export const CONFORMANCE_CLASSES = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  // Part 2: crs, bbox-crs, storageCrs, Content-Crs
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
+  // Part 3 with CQL2: queryables, filter, filter-lang, filter-crs
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter',
+  'http://www.opengis.net/spec/cql2/1.0/conf/cql2-text',
+  'http://www.opengis.net/spec/cql2/1.0/conf/cql2-json',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2',
+  'http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus',
 ];
 
-/** An OGC-style exception (`{code, description}`) with its HTTP status. */
-export class InvalidParameterException extends BadRequestException {
-  constructor(description: string) {
-    super(description, undefined, 'InvalidParameterValue');
-  }
-}
+/** filter-lang values: the two CQL2 encodings, and "cql-text", the draft name GDAL before 3.7 sends (read as CQL2 text). */
+export const FILTER_LANGS = ['cql2-text', 'cql2-json', 'cql-text'] as const;
 
 export interface Link {
   href: string;
@@ -59,9 +79,11 @@ interface CollectionInfo {
   licence: Licence;
   /** what datetime compares with; null when it does not apply */
   time: string | null;
+  /** the queryables and spatial test of filter and sortby */
+  target: FilterTarget;
 }
 
-const BASE_PARAMS = new Set(['f', 'bbox', 'bbox-crs', 'limit', 'offset', 'datetime']);
+const BASE_PARAMS = new Set(['f', 'bbox', 'bbox-crs', 'limit', 'offset', 'datetime', 'crs', 'filter', 'filter-lang', 'filter-crs', 'sortby', 'properties']);
 
 function oneValue(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -76,20 +98,27 @@ export function parseFormat(value: unknown): Format | undefined {
   throw new InvalidParameterException(`Parameter "f" must be json or html, got "${f}"`);
 }
 
-export function parseBbox(value: string): [number, number, number, number] {
+/**
+ * A bbox in its CRS (bbox-crs, default CRS84), returned in that CRS's x/y (GIS) order: EPSG:4326 and EPSG:4756 boxes
+ * are written latitude first (minLat,minLon,maxLat,maxLon), as the CRS defines its axes.
+ */
+export function parseBbox(value: string, crs: OgcCrs = CRS84): [number, number, number, number] {
+  const order = crs.latFirst ? 'minLat,minLon,maxLat,maxLon' : crs.geographic ? 'minLon,minLat,maxLon,maxLat' : 'minX,minY,maxX,maxY';
   const parts = value.split(',');
   if (parts.length !== 4 && parts.length !== 6) {
-    throw new InvalidParameterException(`bbox must have 4 or 6 comma-separated numbers (minLon,minLat,maxLon,maxLat), got "${value}"`);
+    throw new InvalidParameterException(`bbox must have 4 or 6 comma-separated numbers (${order}), got "${value}"`);
   }
   const numbers = parts.map((p) => (p.trim() === '' ? NaN : Number(p)));
   if (numbers.some((n) => !Number.isFinite(n))) throw new InvalidParameterException(`bbox values must be numbers, got "${value}"`);
-  // 3D boxes: minLon,minLat,minZ,maxLon,maxLat,maxZ — heights are ignored
-  const [minx, miny, maxx, maxy] = parts.length === 4 ? numbers : [numbers[0], numbers[1], numbers[3], numbers[4]];
-  if (minx < -180 || maxx > 180 || miny < -90 || maxy > 90) {
-    throw new InvalidParameterException(`bbox must lie within -180,-90,180,90 (CRS84 longitude/latitude), got "${value}"`);
+  // 3D boxes: minX,minY,minZ,maxX,maxY,maxZ — heights are ignored
+  const [a, b, c, d] = parts.length === 4 ? numbers : [numbers[0], numbers[1], numbers[3], numbers[4]];
+  const [minx, miny, maxx, maxy] = crs.latFirst ? [b, a, d, c] : [a, b, c, d];
+  if (crs.geographic && (minx < -180 || maxx > 180 || miny < -90 || maxy > 90)) {
+    throw new InvalidParameterException(`bbox must lie within longitude -180..180 and latitude -90..90 (${order}), got "${value}"`);
   }
-  if (miny > maxy) throw new InvalidParameterException(`bbox minimum latitude is above its maximum: "${value}"`);
-  if (minx > maxx) throw new InvalidParameterException(`bbox crossing the antimeridian is not supported (minLon > maxLon): "${value}"`);
+  if (!crs.geographic && [minx, miny, maxx, maxy].some((n) => Math.abs(n) > 1e8)) throw new InvalidParameterException(`bbox is out of range for ${crs.uri}: "${value}"`);
+  if (miny > maxy) throw new InvalidParameterException(`bbox minimum ${crs.geographic ? 'latitude' : 'y'} is above its maximum: "${value}"`);
+  if (minx > maxx) throw new InvalidParameterException(`bbox crossing the antimeridian is not supported (minimum x above maximum x): "${value}"`);
   return [minx, miny, maxx, maxy];
 }
 
@@ -154,10 +183,27 @@ export function parseDatetime(value: string): DatePeriod {
   return { start: from ? endDay(from, value) : null, end: to ? endDay(to, value) : null };
 }
 
-export interface ItemsRequest extends FeatureQuery {
+export interface ItemsRequest extends Pick<FeatureQuery, 'bbox' | 'period' | 'filters' | 'limit' | 'offset'> {
   format?: Format;
+  /** the response CRS (crs), the bbox CRS (bbox-crs) and the filter's geometry CRS (filter-crs) */
+  crs: OgcCrs;
+  bboxCrs: OgcCrs;
+  filterCrs: OgcCrs;
+  filter?: Predicate;
+  /** checked against the collection's queryables and attributes by the service */
+  sortby?: string;
+  properties?: string[];
   /** the query parameters to carry over into paging links */
   carry: Record<string, string>;
+}
+
+/** The filter parameter in its language (Part 3): parsed to the AST here, never evaluated. */
+export function parseFilter(text: string, lang: string | undefined): Predicate {
+  const language = lang ?? 'cql2-text';
+  if (!(FILTER_LANGS as readonly string[]).includes(language)) {
+    throw new InvalidParameterException(`filter-lang must be one of ${FILTER_LANGS.join(', ')}, got "${language.slice(0, 40)}"`);
+  }
+  return language === 'cql2-json' ? parseCql2Json(text) : parseCql2Text(text);
 }
 
 /** Validates the items query: only declared parameters, each with a valid value. */
@@ -165,9 +211,14 @@ export function parseItemsQuery(filters: LayerFilter[], query: Record<string, un
   const allowed = new Set([...BASE_PARAMS, ...filters.map((f) => f.param)]);
   const unknown = Object.keys(query).filter((k) => !allowed.has(k));
   if (unknown.length) {
-    throw new InvalidParameterException(`Unknown query parameter(s): ${unknown.join(', ')}. Allowed: ${[...allowed].join(', ')}`);
+    throw new InvalidParameterException(`Unknown query parameter(s): ${unknown.map((u) => u.slice(0, 40)).join(', ')}. Allowed: ${[...allowed].join(', ')}`);
   }
   const carry: Record<string, string> = {};
+  const keep = (name: string) => {
+    const value = oneValue(name, query[name]);
+    if (value !== undefined) carry[name] = value;
+    return value;
+  };
   const format = parseFormat(query.f);
   const limitText = oneValue('limit', query.limit);
   let limit = DEFAULT_LIMIT;
@@ -179,22 +230,49 @@ export function parseItemsQuery(filters: LayerFilter[], query: Record<string, un
   }
   const offsetText = oneValue('offset', query.offset);
   const offset = offsetText === undefined ? 0 : parseNonNegativeInt('offset', offsetText);
-  const bboxText = oneValue('bbox', query.bbox);
-  const bbox = bboxText === undefined ? undefined : parseBbox(bboxText);
-  if (bboxText !== undefined) carry.bbox = bboxText;
-  const bboxCrs = oneValue('bbox-crs', query['bbox-crs']);
-  if (bboxCrs !== undefined && bboxCrs !== CRS84) throw new InvalidParameterException(`Only bbox-crs=${CRS84} is supported`);
-  const datetime = oneValue('datetime', query.datetime);
+  const crsText = keep('crs');
+  const crs = crsText === undefined ? CRS84 : parseCrs('crs', crsText);
+  const bboxCrsText = keep('bbox-crs');
+  const bboxCrs = bboxCrsText === undefined ? CRS84 : parseCrs('bbox-crs', bboxCrsText);
+  const bboxText = keep('bbox');
+  const bbox = bboxText === undefined ? undefined : parseBbox(bboxText, bboxCrs);
+  if (bboxCrsText !== undefined && bboxText === undefined) throw new InvalidParameterException('bbox-crs is given without bbox');
+  const datetime = keep('datetime');
   const period = datetime === undefined ? undefined : parseDatetime(datetime);
-  if (datetime !== undefined) carry.datetime = datetime;
+  const filterText = keep('filter');
+  const filterLang = keep('filter-lang');
+  const filterCrsText = keep('filter-crs');
+  const filterCrs = filterCrsText === undefined ? CRS84 : parseCrs('filter-crs', filterCrsText);
+  if (filterText === undefined && (filterLang !== undefined || filterCrsText !== undefined)) {
+    throw new InvalidParameterException('filter-lang and filter-crs need a filter');
+  }
+  const filter = filterText === undefined ? undefined : parseFilter(filterText, filterLang);
+  const sortby = keep('sortby');
+  const propertiesText = keep('properties');
+  const properties = propertiesText === undefined ? undefined : propertiesText.split(',').map((p) => p.trim());
+  if (properties && (properties.some((p) => !p) || properties.length > 100)) {
+    throw new InvalidParameterException('properties is a comma-separated list of property names');
+  }
   const filterValues: Record<string, string> = {};
   for (const filter of filters) {
-    const value = oneValue(filter.param, query[filter.param]);
-    if (value === undefined) continue;
-    filterValues[filter.param] = value;
-    carry[filter.param] = value;
+    const value = keep(filter.param);
+    if (value !== undefined) filterValues[filter.param] = value;
   }
-  return { format, limit, offset, bbox, period, filters: filterValues, carry };
+  return { format, limit, offset, bbox, period, filters: filterValues, crs, bboxCrs, filterCrs, filter, sortby, properties, carry };
+}
+
+/** crs and properties on a single feature (Part 2 applies crs there too). */
+export function parseItemQuery(query: Record<string, unknown>): { format?: Format; crs: OgcCrs; properties?: string[] } {
+  const allowed = new Set(['f', 'crs', 'properties']);
+  const unknown = Object.keys(query).filter((k) => !allowed.has(k));
+  if (unknown.length) throw new InvalidParameterException(`Unknown query parameter(s): ${unknown.map((u) => u.slice(0, 40)).join(', ')}. Allowed: f, crs, properties`);
+  const crsText = oneValue('crs', query.crs);
+  const propertiesText = oneValue('properties', query.properties);
+  return {
+    format: parseFormat(query.f),
+    crs: crsText === undefined ? CRS84 : parseCrs('crs', crsText),
+    properties: propertiesText === undefined ? undefined : propertiesText.split(',').map((p) => p.trim()),
+  };
 }
 
 /** How datetime applies to a collection, in its description and its API parameter. */
@@ -217,6 +295,48 @@ const DATETIME_PARAM = {
   explode: false,
 } as const;
 
+function crsParam(name: string, description: string) {
+  return {
+    name, in: 'query', required: false, description,
+    schema: { type: 'string', format: 'uri', enum: SUPPORTED_CRS.map((c) => c.uri), default: CRS84_URI }, style: 'form', explode: false,
+  };
+}
+
+/** JSON Schema of one queryable. */
+function queryableSchema(q: QueryableDef): Record<string, unknown> {
+  const type = q.type === 'date' || q.type === 'timestamp' ? 'string' : q.type;
+  return {
+    title: q.title,
+    type,
+    ...(q.type === 'date' ? { format: 'date' } : q.type === 'timestamp' ? { format: 'date-time' } : {}),
+    ...(q.enum ? { enum: q.enum } : {}),
+  };
+}
+
+function geometryOutput(crs: OgcCrs): GeometryOutput | undefined {
+  return crs === CRS84 ? undefined : { srid: crs.srid, flip: crs.latFirst, digits: outputDigits(crs) };
+}
+
+function checkProperties(info: CollectionInfo, names: string[]): string[] {
+  const unknown = names.filter((n) => !info.attributes.includes(n));
+  if (unknown.length) {
+    throw new InvalidParameterException(`Unknown properties: ${unknown.map((u) => u.slice(0, 40)).join(', ')}. ${info.id} has: ${info.attributes.join(', ')}`);
+  }
+  return names;
+}
+
+function pick(properties: Record<string, unknown>, names: string[] | undefined): Record<string, unknown> {
+  if (!names) return properties;
+  return Object.fromEntries(Object.entries(properties).filter(([k]) => names.includes(k)));
+}
+
+/** Swaps x and y of every position (a literal given latitude first). */
+function flipCoordinates<T extends Geometry>(g: T): T {
+  const flip = (c: unknown): unknown => (typeof (c as number[])[0] === 'number' ? [(c as number[])[1], (c as number[])[0], ...(c as number[]).slice(2)] : (c as unknown[]).map(flip));
+  if (g.type === 'GeometryCollection') return { ...g, geometries: g.geometries.map(flipCoordinates) };
+  return { ...g, coordinates: flip((g as { coordinates: unknown }).coordinates) } as T;
+}
+
 function qs(params: Record<string, string | number>): string {
   const s = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
   return s ? `?${s}` : '';
@@ -224,9 +344,11 @@ function qs(params: Record<string, string | number>): string {
 
 export class OgcService {
   private readonly features: PublicFeaturesRepository;
+  private readonly repo: OgcRepository;
 
   constructor(private readonly db: Queryable) {
     this.features = new PublicFeaturesRepository(db);
+    this.repo = new OgcRepository(db);
   }
 
   private async collectionInfos(): Promise<CollectionInfo[]> {
@@ -239,11 +361,18 @@ export class OgcService {
       attributes: l.attributes,
       licence: l.licence,
       time: l.temporal?.description ?? null,
+      target: filterTarget(l),
     }));
     // regions after provinces, in the order of the issue
     const at = list.findIndex((l) => l.id === 'provinces') + 1;
-    list.splice(at, 0, { ...c.regions, time: c.regions.temporal.description });
+    list.splice(at, 0, { ...c.regions, time: c.regions.temporal.description, target: c.regions.filterTarget });
     return list;
+  }
+
+  private async info(id: string): Promise<CollectionInfo> {
+    const info = (await this.collectionInfos()).find((i) => i.id === id);
+    if (!info) throw new NotFoundException(`Collection "${id}" does not exist`, undefined, 'NotFound');
+    return info;
   }
 
   /** The collection's temporal interval, from the data; null when datetime does not apply. */
@@ -273,6 +402,7 @@ export class OgcService {
       description:
         'Cụm công nghiệp Việt Nam: dữ liệu công khai đã được phê duyệt (approved public data on Vietnam\'s industrial clusters, ' +
         'planned clusters, provinces, regions and residential zones).',
+      // clients such as QGIS only read /conformance (and so use the CRS and filter parts) through these links
       links: [
         { href: `${base}?f=json`, rel: 'self', type: MEDIA.json, title: 'This document' },
         { href: `${base}?f=html`, rel: 'alternate', type: MEDIA.html, title: 'This document as HTML' },
@@ -300,10 +430,10 @@ export class OgcService {
       title: info.title,
       description: `${info.description} ${datetimeNote(info.time)}`,
       itemType: 'feature',
-      crs: [CRS84],
-      storageCrs: CRS84,
+      crs: SUPPORTED_CRS_URIS,
+      storageCrs: STORAGE_CRS.uri,
       // no temporal member where datetime does not apply
-      extent: { spatial: { bbox: [extent], crs: CRS84 }, ...(interval ? { temporal: { interval: [interval], trs: GREGORIAN } } : {}) },
+      extent: { spatial: { bbox: [extent], crs: CRS84_URI }, ...(interval ? { temporal: { interval: [interval], trs: GREGORIAN } } : {}) },
       license: info.licence.name,
       attribution: info.licence.attribution,
       links: [
@@ -311,6 +441,7 @@ export class OgcService {
         { href: `${href}?f=html`, rel: 'alternate', type: MEDIA.html, title: `${info.title} (HTML)` },
         { href: `${href}/items`, rel: 'items', type: MEDIA.geojson, title: `${info.title} — features` },
         { href: `${href}/items?f=html`, rel: 'items', type: MEDIA.html, title: `${info.title} — features (HTML)` },
+        { href: `${href}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: MEDIA.jsonSchema, title: `${info.title} — queryables` },
         { href: info.licence.url, rel: 'license', type: MEDIA.html, title: info.licence.name },
       ] satisfies Link[],
     };
@@ -329,31 +460,79 @@ export class OgcService {
   }
 
   async collection(base: string, id: string) {
-    const infos = await this.collectionInfos();
-    const info = infos.find((i) => i.id === id);
-    if (!info) throw new NotFoundException(`Collection "${id}" does not exist`, undefined, 'NotFound');
+    const info = await this.info(id);
     const [extent, interval] = await Promise.all([cachedNationalExtent(this.db), this.temporalInterval(id)]);
     return this.collectionDoc(base, info, extent, interval);
   }
 
+  /** The queryables as JSON Schema (Part 3): every property filter and sortby accept, and the geometry. */
+  async queryables(base: string, id: string) {
+    const info = await this.info(id);
+    return {
+      $schema: 'https://json-schema.org/draft/2019-09/schema',
+      $id: `${base}/collections/${id}/queryables`,
+      type: 'object',
+      title: info.title,
+      description: `Properties usable in filter (CQL2 text or JSON) and sortby. Geometry literals are in filter-crs (default CRS84).`,
+      properties: {
+        [GEOMETRY_QUERYABLE]: { title: 'Geometry', description: 'The feature geometry (S_INTERSECTS)', format: 'geometry-any', 'x-ogc-role': 'primary-geometry' },
+        ...Object.fromEntries(info.target.queryables.map((q) => [q.name, queryableSchema(q)])),
+      },
+      additionalProperties: false,
+    };
+  }
+
   async filtersOf(id: string): Promise<LayerFilter[]> {
-    const layer = await this.sqlLayer(id);
-    return layer === 'regions' ? (await catalog(this.db)).regions.filters : layer.filters;
+    return (await this.info(id)).filters;
+  }
+
+  /** Turns the parsed request into repository terms: CRSs resolved, geometries in CRS84, filter compiled. */
+  private async resolve(info: CollectionInfo, req: ItemsRequest): Promise<FeatureQuery> {
+    const q: FeatureQuery = { filters: req.filters, period: req.period, limit: req.limit, offset: req.offset };
+    if (req.bbox) {
+      // EPSG:4326 differs from CRS84 only in its axis order, which parseBbox has already undone
+      if (req.bboxCrs.srid === 4326) q.bbox = req.bbox;
+      else {
+        const area = await this.repo.bboxToCrs84(req.bbox, req.bboxCrs.srid);
+        if (!area) throw new InvalidParameterException(`bbox cannot be transformed from ${req.bboxCrs.uri}`);
+        q.area = area;
+      }
+    }
+    if (req.filter) {
+      const filter = req.filter;
+      for (const literal of geometryLiterals(filter)) {
+        const g = req.filterCrs.latFirst ? flipCoordinates(literal.geometry) : literal.geometry;
+        const crs84 = await this.repo.toCrs84(JSON.stringify(g), req.filterCrs.srid);
+        if (!crs84) throw new FilterError(`a geometry literal cannot be read in ${req.filterCrs.uri}`);
+        literal.geometry = JSON.parse(crs84);
+      }
+      // compiled once here so that type errors are a 400 before any query runs
+      compileFilter(filter, info.target, []);
+      q.condition = (params) => compileFilter(filter, info.target, params);
+    }
+    if (req.sortby !== undefined) q.sortby = parseSortby(req.sortby, info.target);
+    if (req.properties) q.properties = checkProperties(info, req.properties);
+    q.output = geometryOutput(req.crs);
+    return q;
   }
 
   /** The items document as text: features come from the database as GeoJSON text and are spliced in. */
-  async items(base: string, id: string, req: ItemsRequest): Promise<{ body: string; features: string[]; numberMatched: number | null; links: Link[] }> {
+  async items(base: string, id: string, req: ItemsRequest): Promise<{ body: string; features: string[]; numberMatched: number | null; links: Link[]; crs: OgcCrs }> {
+    const info = await this.info(id);
     const layer = await this.sqlLayer(id);
+    const q = await this.resolve(info, req);
     let features: string[];
     let more: boolean;
     let numberMatched: number | null;
     if (layer === 'regions') {
-      const all = await this.regionFeatures(req);
+      const all = await this.regionFeatures(info, q);
       numberMatched = all.length;
-      features = all.slice(req.offset, req.offset + req.limit).map((f) => JSON.stringify(f));
+      const page = all.slice(req.offset, req.offset + req.limit);
+      const geometries = q.output ? await this.repo.reproject(page.map((f) => JSON.stringify(f.geometry)), q.output) : null;
+      features = page.map((f, n) => JSON.stringify({ ...f, geometry: geometries ? JSON.parse(geometries[n]!) : f.geometry, properties: pick(f.properties, q.properties) }));
       more = req.offset + req.limit < all.length;
     } else {
-      const [page, count] = await Promise.all([this.features.page(layer, req), this.features.count(layer, req)]);
+      const [page, count] = await Promise.all([this.features.page(layer, q), this.features.count(layer, q)]);
       features = page.features;
       more = page.more;
       numberMatched = count;
@@ -376,38 +555,35 @@ export class OgcService {
     head.links = links;
     const json = JSON.stringify(head);
     const body = `${json.slice(0, -1)},"features":[${features.join(',')}]}`;
-    return { body, features, numberMatched, links };
+    return { body, features, numberMatched, links, crs: req.crs };
   }
 
-  private async regionFeatures(req: ItemsRequest) {
+  /** Regions live in memory (dissolved once); conditions and order come from SQL over the regions and provinces. */
+  private async regionFeatures(info: CollectionInfo, q: FeatureQuery) {
     let regions = await cachedRegions(this.db);
-    if (req.filters.code !== undefined) regions = regions.filter((r) => r.id === req.filters.code);
+    if (q.filters.code !== undefined) regions = regions.filter((r) => r.id === q.filters.code);
     const time = (await catalog(this.db)).regions.temporal;
-    if (req.period && !periodIntersects(req.period, time.start, time.end)) regions = [];
-    if (req.bbox && regions.length) {
-      const hit = new Set(await this.regionsIntersecting(req.bbox));
-      regions = regions.filter((r) => hit.has(r.id));
+    if (q.period && !periodIntersects(q.period, time.start, time.end)) regions = [];
+    if (regions.length && (q.bbox || q.area || q.condition || q.sortby)) {
+      const codes = await this.repo.regionCodes(info.target, { envelope: q.bbox, area: q.area, condition: q.condition, sortby: q.sortby });
+      const byCode = new Map(regions.map((r) => [r.id, r]));
+      regions = codes.flatMap((c) => byCode.get(c) ?? []);
     }
-    return regions.map((r) => ({ type: 'Feature', id: r.id, geometry: r.geometry, properties: r.properties }));
+    return regions.map((r) => ({ type: 'Feature', id: r.id, geometry: r.geometry, properties: r.properties as Record<string, unknown> }));
   }
 
-  private async regionsIntersecting(bbox: [number, number, number, number]): Promise<string[]> {
-    // exact: against the same display geometry the regions were dissolved from
-    const r = await this.db.query<{ region_code: string }>(
-      'SELECT DISTINCT region_code FROM provinces WHERE ST_Intersects(geom_display, ST_MakeEnvelope($1, $2, $3, $4, 4326))',
-      bbox,
-    );
-    return r.rows.map((x) => x.region_code);
-  }
-
-  async item(base: string, id: string, fid: string): Promise<string> {
+  async item(base: string, id: string, fid: string, query: { crs: OgcCrs; properties?: string[] } = { crs: CRS84 }): Promise<string> {
+    const info = await this.info(id);
     const layer = await this.sqlLayer(id);
+    const output = geometryOutput(query.crs);
+    const properties = query.properties && checkProperties(info, query.properties);
     let feature: Record<string, unknown> | null;
     if (layer === 'regions') {
       const r = (await cachedRegions(this.db)).find((x) => x.id === fid);
-      feature = r ? { type: 'Feature', id: r.id, geometry: r.geometry, properties: r.properties } : null;
+      const geometry = r && output ? JSON.parse((await this.repo.reproject([JSON.stringify(r.geometry)], output))[0]!) : r?.geometry;
+      feature = r ? { type: 'Feature', id: r.id, geometry, properties: pick(r.properties, properties) } : null;
     } else {
-      const text = await this.features.one(layer, fid);
+      const text = await this.features.one(layer, fid, { output, properties });
       feature = text ? JSON.parse(text) : null;
     }
     if (!feature) throw new NotFoundException(`Feature "${fid}" does not exist in collection "${id}"`, undefined, 'NotFound');
@@ -445,14 +621,24 @@ export class OgcService {
       paths[`/collections/${info.id}`] = {
         get: { operationId: `describe-${info.id}`, summary: `Describe ${info.title}`, parameters: [ref('f')], responses: { '200': { description: 'The collection', content: jsonAndHtml({ type: 'object' }) }, '404': exception } },
       };
+      paths[`/collections/${info.id}/queryables`] = {
+        get: {
+          operationId: `get-${info.id}-queryables`,
+          summary: `Queryables of ${info.title} (JSON Schema)`,
+          parameters: [ref('f')],
+          responses: { '200': { description: 'The properties filter and sortby accept', content: { [MEDIA.jsonSchema]: { schema: { type: 'object' } }, [MEDIA.html]: { schema: { type: 'string' } } } }, '404': exception },
+        },
+      };
+      const itemsParams = [ref('bbox'), ref('bbox-crs'), ref('limit'), ref('offset'), datetimeParam, ref('crs'), ref('filter'), ref('filter-lang'), ref('filter-crs'), ref('sortby'), ref('properties'), ref('f'), ...filterParams];
       paths[`/collections/${info.id}/items`] = {
         get: {
           operationId: `get-${info.id}-items`,
           summary: `Features of ${info.title}`,
-          parameters: [ref('bbox'), ref('limit'), ref('offset'), datetimeParam, ref('f'), ...filterParams],
+          parameters: itemsParams,
           responses: {
             '200': {
               description: 'A page of features (GeoJSON FeatureCollection)',
+              headers: { 'Content-Crs': { $ref: '#/components/headers/Content-Crs' } },
               content: {
                 [MEDIA.geojson]: { schema: { type: 'object', properties: { type: { type: 'string' }, features: { type: 'array', items: { type: 'object', properties: { properties: { type: 'object', properties } } } } } } },
                 [MEDIA.html]: { schema: { type: 'string' } },
@@ -467,8 +653,8 @@ export class OgcService {
         get: {
           operationId: `get-${info.id}-feature`,
           summary: `One feature of ${info.title}`,
-          parameters: [ref('featureId'), ref('f')],
-          responses: { '200': { description: 'A GeoJSON Feature', content: { [MEDIA.geojson]: { schema: { type: 'object' } }, [MEDIA.html]: { schema: { type: 'string' } } } }, '404': exception },
+          parameters: [ref('featureId'), ref('crs'), ref('properties'), ref('f')],
+          responses: { '200': { description: 'A GeoJSON Feature', headers: { 'Content-Crs': { $ref: '#/components/headers/Content-Crs' } }, content: { [MEDIA.geojson]: { schema: { type: 'object' } }, [MEDIA.html]: { schema: { type: 'string' } } } }, '404': exception },
         },
       };
     }
@@ -477,7 +663,9 @@ export class OgcService {
       info: {
         title: 'Cluster Atlas — OGC API Features',
         version: '1.0.0',
-        description: 'Approved public data on Vietnam\'s industrial clusters (cụm công nghiệp). OGC API – Features Part 1: Core.',
+        description:
+          'Approved public data on Vietnam\'s industrial clusters (cụm công nghiệp). OGC API – Features Part 1 (Core), ' +
+          'Part 2 (CRS: WGS 84, VN-2000 and its zones, Web Mercator) and Part 3 (filtering with CQL2 text and JSON).',
         license: { name: 'CC BY 4.0 (clusters); CC BY-SA 4.0 (boundaries)', url: 'https://creativecommons.org/licenses/by/4.0/' },
       },
       servers: [{ url: base }],
@@ -486,13 +674,38 @@ export class OgcService {
         parameters: {
           f: { name: 'f', in: 'query', required: false, description: 'Representation', schema: { type: 'string', enum: ['json', 'html'] }, style: 'form', explode: false },
           bbox: {
-            name: 'bbox', in: 'query', required: false, description: 'minLon,minLat,maxLon,maxLat in CRS84',
+            name: 'bbox', in: 'query', required: false,
+            description: 'minLon,minLat,maxLon,maxLat in CRS84, or in bbox-crs in that CRS\'s axis order (EPSG:4326 and EPSG:4756: minLat,minLon,maxLat,maxLon)',
             schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } }, style: 'form', explode: false,
+          },
+          'bbox-crs': crsParam('bbox-crs', 'The CRS of bbox (default CRS84)'),
+          crs: crsParam('crs', 'The CRS of the returned geometries, coordinates in its axis order (default CRS84); the response says it in Content-Crs'),
+          'filter-crs': crsParam('filter-crs', 'The CRS of geometry literals in filter, in its axis order (default CRS84)'),
+          filter: {
+            name: 'filter', in: 'query', required: false,
+            description: `A CQL2 filter (Basic CQL2, LIKE, BETWEEN, IN, S_INTERSECTS with a geometry or BBOX literal) over the collection's queryables; at most ${FILTER_LIMITS.length} characters, ${FILTER_LIMITS.depth} levels and ${FILTER_LIMITS.nodes} terms. Example: status = 'operating' AND area_ha > 20`,
+            schema: { type: 'string', maxLength: FILTER_LIMITS.length }, style: 'form', explode: false,
+          },
+          'filter-lang': {
+            name: 'filter-lang', in: 'query', required: false,
+            description: 'The filter encoding: cql2-text (default) or cql2-json; cql-text, the draft name older GDAL sends, is read as cql2-text',
+            schema: { type: 'string', enum: [...FILTER_LANGS], default: 'cql2-text' }, style: 'form', explode: false,
+          },
+          sortby: {
+            name: 'sortby', in: 'query', required: false, description: 'Comma-separated queryables, each optionally prefixed + (ascending, the default) or - (descending)',
+            schema: { type: 'array', items: { type: 'string', pattern: '^[+-]?[A-Za-z_][A-Za-z0-9_]*$' } }, style: 'form', explode: false,
+          },
+          properties: {
+            name: 'properties', in: 'query', required: false, description: 'Comma-separated names of the properties to return (default: all)',
+            schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: false,
           },
           limit: { name: 'limit', in: 'query', required: false, description: 'Page size', schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }, style: 'form', explode: false },
           offset: { name: 'offset', in: 'query', required: false, description: 'Features to skip', schema: { type: 'integer', minimum: 0, default: 0 }, style: 'form', explode: false },
           datetime: DATETIME_PARAM,
           featureId: { name: 'featureId', in: 'path', required: true, description: 'Feature id', schema: { type: 'string' } },
+        },
+        headers: {
+          'Content-Crs': { description: 'The CRS of the geometries in the response, as <URI>', schema: { type: 'string' } },
         },
         schemas: {
           exception: { type: 'object', required: ['code'], properties: { code: { type: 'string' }, description: { type: 'string' } } },

@@ -13,8 +13,25 @@ export function periodIntersects(period: DatePeriod, start: string | null, end: 
   return (period.start === null || end === null || end >= period.start) && (period.end === null || start === null || start <= period.end);
 }
 
+/** Coordinates in another CRS than CRS84: the SRID, whether to write latitude first, and the decimals. */
+export interface GeometryOutput {
+  srid: number;
+  flip: boolean;
+  digits: number;
+}
+
 export interface FeatureQuery {
   bbox?: [number, number, number, number];
+  /** a bbox given in another CRS, as a CRS84 GeoJSON polygon (densified before it was transformed) */
+  area?: string;
+  /** a compiled filter (Part 3): appends its values to params and returns static SQL over the layer's queryables */
+  condition?: (params: unknown[]) => string;
+  /** ORDER BY keys before the layer's own order: static expressions from the queryables allow-list */
+  sortby?: Array<{ expr: string; desc: boolean }>;
+  /** only these properties, in the layer's order */
+  properties?: string[];
+  /** absent: CRS84 at 6 decimals */
+  output?: GeometryOutput;
   /** datetime; ignored by layers without a time (layer.temporal null) */
   period?: DatePeriod;
   /** param name → value, only names declared in layer.filters */
@@ -35,14 +52,34 @@ const PRECISION = 6;
 // an exact count past this would scan a whole large layer for a number clients rarely need
 export const COUNT_CAP = 100_000;
 
-function featureSql(layer: SqlLayer): string {
+function featureSql(layer: SqlLayer, params: unknown[], q: Pick<FeatureQuery, 'output' | 'properties'> = {}): string {
+  let geometry = `ST_AsGeoJSON(${layer.geomExpr}, ${PRECISION})`;
+  if (q.output) {
+    params.push(q.output.srid, q.output.digits);
+    const transformed = `ST_Transform(${layer.geomExpr}, $${params.length - 1}::int)`;
+    geometry = `ST_AsGeoJSON(${q.output.flip ? `ST_FlipCoordinates(${transformed})` : transformed}, $${params.length}::int)`;
+  }
+  let properties = layer.propertiesExpr;
+  if (q.properties) {
+    params.push(q.properties);
+    // json_each keeps the document's order: the chosen properties come in the layer's order
+    properties = `(SELECT coalesce(json_object_agg(p.key, p.value ORDER BY p.n), '{}'::json)
+                   FROM json_each(${layer.propertiesExpr}) WITH ORDINALITY AS p(key, value, n) WHERE p.key = ANY($${params.length}::text[]))`;
+  }
   return `json_build_object('type', 'Feature', 'id', ${layer.idExpr},
-            'geometry', ST_AsGeoJSON(${layer.geomExpr}, ${PRECISION})::json,
-            'properties', ${layer.propertiesExpr})::text AS feature`;
+            'geometry', ${geometry}::json,
+            'properties', ${properties})::text AS feature`;
+}
+
+function orderClause(layer: SqlLayer, q: Pick<FeatureQuery, 'sortby'>): string {
+  const keys = (q.sortby ?? []).map((k) => `${k.expr} ${k.desc ? 'DESC' : 'ASC'}`);
+  return [...keys, layer.orderBy].join(', ');
 }
 
 /** WHERE clause from static layer conditions, whitelisted filters, the bbox and the period; values become parameters. */
-function whereClause(layer: SqlLayer, q: Pick<FeatureQuery, 'bbox' | 'filters' | 'period'>, params: unknown[]): string {
+type WhereQuery = Pick<FeatureQuery, 'bbox' | 'area' | 'filters' | 'period' | 'condition'>;
+
+function whereClause(layer: SqlLayer, q: WhereQuery, params: unknown[]): string {
   const conditions = [...layer.where];
   for (const filter of layer.filters) {
     const value = q.filters[filter.param];
@@ -55,6 +92,11 @@ function whereClause(layer: SqlLayer, q: Pick<FeatureQuery, 'bbox' | 'filters' |
     const n = params.length;
     conditions.push(`ST_Intersects(${layer.geomExpr}, ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326))`);
   }
+  if (q.area) {
+    params.push(q.area);
+    conditions.push(`ST_Intersects(${layer.geomExpr}, ST_SetSRID(ST_GeomFromGeoJSON($${params.length}::text), 4326))`);
+  }
+  if (q.condition) conditions.push(q.condition(params));
   const time = layer.temporal;
   if (q.period && time) {
     if (time.presentExpr) conditions.push(time.presentExpr);
@@ -78,11 +120,12 @@ export class PublicFeaturesRepository {
   /** One page plus one extra row, to know whether a next page exists without counting. */
   async page(layer: SqlLayer, q: FeatureQuery): Promise<{ features: string[]; more: boolean }> {
     const params: unknown[] = [];
+    const select = featureSql(layer, params, q);
     const where = whereClause(layer, q, params);
     params.push(q.limit + 1, q.offset);
     const result = await shortReads(this.db).query<{ feature: string }>(
-      `SELECT ${featureSql(layer)} FROM ${layer.from} ${where}
-       ORDER BY ${layer.orderBy} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      `SELECT ${select} FROM ${layer.from} ${where}
+       ORDER BY ${orderClause(layer, q)} LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
     const more = result.rows.length > q.limit;
@@ -90,7 +133,7 @@ export class PublicFeaturesRepository {
   }
 
   /** Exact count up to COUNT_CAP; null beyond it. */
-  async count(layer: SqlLayer, q: Pick<FeatureQuery, 'bbox' | 'filters' | 'period'>): Promise<number | null> {
+  async count(layer: SqlLayer, q: WhereQuery): Promise<number | null> {
     const params: unknown[] = [];
     const where = whereClause(layer, q, params);
     params.push(COUNT_CAP + 1);
@@ -99,12 +142,13 @@ export class PublicFeaturesRepository {
     return n > COUNT_CAP ? null : n;
   }
 
-  async one(layer: SqlLayer, fid: string): Promise<string | null> {
+  async one(layer: SqlLayer, fid: string, q: Pick<FeatureQuery, 'output' | 'properties'> = {}): Promise<string | null> {
+    const params: unknown[] = [fid];
     const conditions = [...layer.where, `${layer.idExpr} = $1`];
     try {
       const result = await this.db.query<{ feature: string }>(
-        `SELECT ${featureSql(layer)} FROM ${layer.from} WHERE ${conditions.join(' AND ')}`,
-        [fid],
+        `SELECT ${featureSql(layer, params, q)} FROM ${layer.from} WHERE ${conditions.join(' AND ')}`,
+        params,
       );
       return result.rows[0]?.feature ?? null;
     } catch (err) {
@@ -124,7 +168,7 @@ export class PublicFeaturesRepository {
     }
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const result = await this.db.query<{ feature: string; k: string | number; lon: number; lat: number; wkt: string }>(
-      `SELECT ${featureSql(layer)}, ${layer.orderBy} AS k,
+      `SELECT ${featureSql(layer, params)}, ${layer.orderBy} AS k,
               ST_X(ST_PointOnSurface(${layer.geomExpr})) AS lon, ST_Y(ST_PointOnSurface(${layer.geomExpr})) AS lat,
               ST_AsText(${layer.geomExpr}, ${PRECISION}) AS wkt
        FROM ${layer.from} ${where} ORDER BY ${layer.orderBy} LIMIT $1`,

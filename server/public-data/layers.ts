@@ -5,7 +5,7 @@
  * only ever travel as $n parameters.
  */
 import type { Queryable } from '../db/database.ts';
-import { CLUSTER_ATTRIBUTE_FIELDS } from '../domain/cluster-attributes.ts';
+import { CLUSTER_ATTRIBUTE_ENUMS, CLUSTER_ATTRIBUTE_FIELDS, CLUSTER_ATTRIBUTE_KINDS, CLUSTER_STATUSES, labels, type ClusterAttributeField } from '../domain/cluster-attributes.ts';
 
 export type LayerId = 'clusters' | 'plan-items' | 'provinces' | 'regions' | 'residential-zones';
 export const LAYER_IDS: readonly LayerId[] = ['clusters', 'plan-items', 'provinces', 'regions', 'residential-zones'];
@@ -60,6 +60,45 @@ export const PROVINCES_63_PERIOD = { start: '2008-08-01', end: '2025-06-30' } as
 const PROVINCES_63_TIME =
   'the validity of the 63-province division, 2008-08-01 to 2025-06-30 (the 34 provincial units apply from 2025-07-01)';
 
+/**
+ * A property clients may filter and sort on (OGC API – Features Part 3 queryables). `expr` is static SQL yielding the
+ * value, or NULL where a feature has none or holds a value of another type, so a typed comparison never fails.
+ */
+export interface QueryableDef {
+  name: string;
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'date' | 'timestamp';
+  expr: string;
+  title: string;
+  enum?: readonly string[];
+}
+
+/** What a filter compiles against: the queryables and the spatial test of a feature against a geometry ($n SQL). */
+export interface FilterTarget {
+  queryables: readonly QueryableDef[];
+  spatial: (geometrySql: string) => string;
+}
+
+const text = (name: string, expr: string, title: string, values?: readonly string[]): QueryableDef => ({ name, type: 'string', expr, title, ...(values ? { enum: values } : {}) });
+const jsonProperty = (alias: string, name: ClusterAttributeField): QueryableDef => {
+  const kind = CLUSTER_ATTRIBUTE_KINDS[name];
+  const title = `${labels.fields[name].vi} (${labels.fields[name].en})`;
+  const raw = `${alias}.properties->>'${name}'`;
+  const typed = (jsonType: string, cast: string) => `(CASE WHEN jsonb_typeof(${alias}.properties->'${name}') = '${jsonType}' THEN (${raw})::${cast} END)`;
+  const values = CLUSTER_ATTRIBUTE_ENUMS[name];
+  switch (kind) {
+    case 'number':
+      return { name, type: 'number', expr: typed('number', 'float8'), title };
+    case 'integer':
+      return { name, type: 'integer', expr: typed('number', 'float8'), title };
+    case 'boolean':
+      return { name, type: 'boolean', expr: typed('boolean', 'boolean'), title };
+    case 'date':
+      return { name, type: 'date', expr: `(CASE WHEN (${raw}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN ${raw} END)`, title };
+    default:
+      return text(name, `(${raw})`, title, values);
+  }
+};
+
 export interface SqlLayer {
   id: LayerId;
   title: string;
@@ -79,11 +118,21 @@ export interface SqlLayer {
   attributes: string[];
   /** null: the layer has no time, so datetime selects every feature */
   temporal: LayerTemporal | null;
+  /** filter and sortby allow-list (besides "geometry") */
+  queryables: readonly QueryableDef[];
+}
+
+/** A SQL layer's filter target: its queryables, and ST_Intersects on its geometry. */
+export function filterTarget(layer: SqlLayer): FilterTarget {
+  return { queryables: layer.queryables, spatial: (g) => `ST_Intersects(${layer.geomExpr}, ${g})` };
 }
 
 // cluster attributes kept in the version's properties json; the rest are columns of cluster_versions
 const CLUSTER_COLUMN_ATTRIBUTES: ReadonlySet<string> = new Set(['name', 'code', 'province_code', 'district_code', 'status']);
 const CLUSTER_JSON_ATTRIBUTES = CLUSTER_ATTRIBUTE_FIELDS.filter((a) => !CLUSTER_COLUMN_ATTRIBUTES.has(a));
+
+const CLUSTER_APPROVED_AT = `(SELECT min(e.at) FROM cluster_review_events e
+                     WHERE e.cluster_id = c.id AND e.version = c.published_version AND e.state = 'approved')`;
 
 const CLUSTERS: SqlLayer = {
   id: 'clusters',
@@ -100,8 +149,7 @@ const CLUSTERS: SqlLayer = {
     ${CLUSTER_JSON_ATTRIBUTES.map((a) => `'${a}', t.properties->'${a}'`).join(', ')},
     'area_ha', round(t.area_ha::numeric, 4), 'area_ha_vn2000', round(t.area_ha_vn2000::numeric, 4),
     'version', c.published_version,
-    'approved_at', (SELECT min(e.at) FROM cluster_review_events e
-                     WHERE e.cluster_id = c.id AND e.version = c.published_version AND e.state = 'approved'))`,
+    'approved_at', ${CLUSTER_APPROVED_AT})`,
   orderBy: 'c.code',
   filters: [
     { param: 'province', column: 't.province_code', description: 'GSO province code (2 digits, 2009 division)' },
@@ -121,6 +169,18 @@ const CLUSTERS: SqlLayer = {
     endExpr: "(t.properties->>'decision_date')",
     presentExpr: "(t.properties->>'decision_date') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'",
   },
+  queryables: [
+    text('code', 'c.code', 'Mã cụm công nghiệp (cluster code)'),
+    text('name', 't.name', 'Tên (name)'),
+    text('province_code', 't.province_code', 'Mã tỉnh, phân chia 2009 (GSO province code, 2009 division)'),
+    text('district_code', 't.district_code', 'Mã huyện (GSO district code)'),
+    text('status', 't.status', 'Tình trạng (status)', CLUSTER_STATUSES),
+    ...CLUSTER_JSON_ATTRIBUTES.filter((a) => CLUSTER_ATTRIBUTE_KINDS[a] !== 'list').map((a) => jsonProperty('t', a)),
+    { name: 'area_ha', type: 'number', expr: 't.area_ha::float8', title: 'Diện tích đo (measured area, ha)' },
+    { name: 'area_ha_vn2000', type: 'number', expr: 't.area_ha_vn2000::float8', title: 'Diện tích VN-2000 (planar area in the VN-2000 zone, ha)' },
+    { name: 'version', type: 'integer', expr: 'c.published_version::float8', title: 'Phiên bản công bố (published version)' },
+    { name: 'approved_at', type: 'timestamp', expr: CLUSTER_APPROVED_AT, title: 'Thời điểm phê duyệt (approved at)' },
+  ],
 };
 
 const PROVINCES: SqlLayer = {
@@ -139,6 +199,13 @@ const PROVINCES: SqlLayer = {
     { param: 'code', column: 't.code', description: 'GSO province code' },
   ],
   attributes: ['code', 'name', 'short_name', 'region', 'region_name'],
+  queryables: [
+    text('code', 't.code', 'Mã tỉnh (GSO province code)'),
+    text('name', 't.name', 'Tên tỉnh (name)'),
+    text('short_name', 't.short_name', 'Tên ngắn (short name)'),
+    text('region', 't.region_code', 'Vùng (region key)'),
+    text('region_name', 'r.name_vi', 'Tên vùng (region name)'),
+  ],
   temporal: {
     description: PROVINCES_63_TIME,
     startExpr: `'${PROVINCES_63_PERIOD.start}'::text`,
@@ -163,6 +230,13 @@ const RESIDENTIAL_ZONES: SqlLayer = {
     { param: 'source', column: 't.source', description: 'data source (synthetic data is marked)' },
   ],
   attributes: ['kind', 'name', 'population', 'province_code', 'source'],
+  queryables: [
+    text('kind', 't.kind', 'Loại (kind)', ['urban', 'rural-settlement', 'craft-village', 'sensitive']),
+    text('name', 't.name', 'Tên (name)'),
+    { name: 'population', type: 'integer', expr: 't.population::float8', title: 'Dân số (population)' },
+    text('province_code', 't.province_code', 'Mã tỉnh (GSO province code)'),
+    text('source', 't.source', 'Nguồn (source)'),
+  ],
   // created_at is only when a zone was loaded, not when the settlement existed: filtering by it would hide real homes
   temporal: null,
 };
@@ -192,6 +266,16 @@ const PLAN_ITEMS: SqlLayer = {
     { param: 'status', column: 't.status', description: 'proposed | in-plan | established | removed-from-plan' },
   ],
   attributes: ['name', 'province_code', 'district_code', 'phase', 'planned_area_ha', 'status', 'cluster_id', 'plan_id', 'plan_name', 'plan_decision_no', 'version'],
+  queryables: [
+    text('name', 't.name', 'Tên (name)'),
+    text('province_code', 't.province_code', 'Mã tỉnh (GSO province code)'),
+    text('district_code', 't.district_code', 'Mã huyện (GSO district code)'),
+    text('phase', 't.phase', 'Giai đoạn (plan phase)', ['to-2015', '2016-2020', 'vision-2025']),
+    { name: 'planned_area_ha', type: 'number', expr: 't.planned_area_ha::float8', title: 'Diện tích quy hoạch (planned area, ha)' },
+    text('status', 't.status', 'Tình trạng (status)', ['proposed', 'in-plan', 'established', 'removed-from-plan']),
+    text('plan_name', 'pl.name', 'Tên quy hoạch (plan name)'),
+    text('plan_decision_no', 'pl.decision_no', 'Số quyết định (plan decision no.)'),
+  ],
   // the phase is the item's own period ("up to 2015" has no start), finer than the plan's whole horizon
   temporal: {
     description:
@@ -209,6 +293,15 @@ export const REGIONS_META = {
   licence: BOUNDARY_LICENCE,
   filters: [{ param: 'code', column: '', description: 'region key' }] as LayerFilter[],
   attributes: ['code', 'name', 'name_en', 'province_codes'],
+  // a region is the dissolve of its provinces: a geometry intersects it when it intersects one of them
+  filterTarget: {
+    queryables: [
+      text('code', 'r.code', 'Mã vùng (region key)'),
+      text('name', 'r.name_vi', 'Tên vùng (name)'),
+      text('name_en', 'r.name_en', 'Name (English)'),
+    ],
+    spatial: (g: string) => `EXISTS (SELECT 1 FROM provinces p WHERE p.region_code = r.code AND ST_Intersects(p.geom_display, ${g}))`,
+  } satisfies FilterTarget,
   // regions are dissolves of the 63 provinces, so they share their validity
   temporal: { description: `${PROVINCES_63_TIME}, of which the regions are dissolves`, ...PROVINCES_63_PERIOD },
 };
