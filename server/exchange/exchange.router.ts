@@ -7,7 +7,7 @@
  *   PUT  /api/imports/:id/mapping     {mapping: {source: attribute|null}} → re-check
  *   PUT  /api/imports/:id/crs         {crs: "EPSG:NNNN"} confirms/changes the CRS → re-check
  *   POST /api/imports/:id/commit      → {created, skipped} (idempotent)
- *   GET  /api/exports/{layer}.{geojson|kml|kmz|shp.zip|csv}?crs=EPSG:NNNN&province=10,27
+ *   GET  /api/exports/{layer}.{geojson|kml|kmz|shp.zip|csv|gpkg|fgb}?crs=EPSG:NNNN&province=10,27
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';

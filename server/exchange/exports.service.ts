@@ -1,8 +1,9 @@
 /**
- * Exports: GET /api/exports/{layer}.{geojson|kml|kmz|shp.zip|csv}?crs=EPSG:NNNN&province=10,27
+ * Exports: GET /api/exports/{layer}.{geojson|kml|kmz|shp.zip|csv|gpkg|fgb}?crs=EPSG:NNNN&province=10,27
  * Public: published clusters only; staff of a province also get its drafts (ministry/admin: all). Facilities: signed-in
  * staff only, the same rule (other provinces: approved versions only). KML/KMZ are
- * WGS 84 by definition; the other formats take any CRS PostGIS knows (VN-2000 zones, UTM…).
+ * WGS 84 by definition; the other formats take any CRS PostGIS knows (VN-2000 zones, UTM…). GeoPackage and FlatGeobuf
+ * are written by GDAL (formats/ogr.ts).
  */
 import type { Geometry } from 'geojson';
 import JSZip from 'jszip';
@@ -16,8 +17,9 @@ import { ExportsRepository, type ExportRow } from './exports.repository.ts';
 import { crsName, ESRI_WGS84_PRJ, parseCrsParam } from './formats/crs.ts';
 import { writeShapefile, type DbfValue, type ShapefileField } from './formats/shapefile-writer.ts';
 import { toWkt } from './formats/wkt.ts';
+import { convertGeoJson, OGR_FORMATS } from './formats/ogr.ts';
 
-export const EXPORT_FORMATS = ['geojson', 'kml', 'kmz', 'shp.zip', 'csv'] as const;
+export const EXPORT_FORMATS = ['geojson', 'kml', 'kmz', 'shp.zip', 'csv', 'gpkg', 'fgb'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_LAYERS = ['clusters', 'residential-zones', 'facilities'] as const;
 type ExportLayer = (typeof EXPORT_LAYERS)[number];
@@ -63,6 +65,8 @@ const MIME: Record<ExportFormat, string> = {
   kmz: 'application/vnd.google-earth.kmz',
   'shp.zip': 'application/zip',
   csv: 'text/csv; charset=utf-8',
+  gpkg: OGR_FORMATS.gpkg.mime,
+  fgb: OGR_FORMATS.fgb.mime,
 };
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -140,7 +144,7 @@ export class ExportsService {
 
   /** Parses "clusters.shp.zip" into layer and format. */
   static parseTarget(target: string): { layer: ExportLayer; format: ExportFormat } {
-    const m = /^([a-z-]+)\.(geojson|kml|kmz|shp\.zip|csv)$/.exec(target);
+    const m = /^([a-z-]+)\.(geojson|kml|kmz|shp\.zip|csv|gpkg|fgb)$/.exec(target);
     if (!m) throw new NotFoundException(`No export ${target}; use /api/exports/{layer}.{${EXPORT_FORMATS.join('|')}}`, undefined, 'unknown-export');
     if (!(EXPORT_LAYERS as readonly string[]).includes(m[1]!)) throw new NotFoundException(`No exportable layer ${m[1]}; layers: ${EXPORT_LAYERS.join(', ')}`, undefined, 'unknown-layer');
     return { layer: m[1] as ExportLayer, format: m[2] as ExportFormat };
@@ -163,11 +167,13 @@ export class ExportsService {
     const out = (body: Buffer | string, ext: string): ExportFile => ({ body, contentType: MIME[format], filename: `${base}.${ext}`, count: rows.length });
 
     switch (format) {
-      case 'geojson': {
-        const head = { type: 'FeatureCollection', ...(srid === 4326 ? {} : { crs: { type: 'name', properties: { name: `urn:ogc:def:crs:EPSG::${srid}` } } }) };
-        const features = rows.map((r) => JSON.stringify({ type: 'Feature', geometry: r.geometry, properties: pick(spec, r.properties) }));
-        return out(`${JSON.stringify(head).slice(0, -1)},"features":[\n${features.join(',\n')}\n]}\n`, 'geojson');
-      }
+      case 'geojson':
+        return out(geojsonText(spec, rows, srid), 'geojson');
+      case 'gpkg':
+      case 'fgb':
+        // GDAL writes both from the same GeoJSON, with the same fields and CRS
+        // lists as "a; b" as in the Shapefile and CSV exports: neither format has list columns
+        return out(await convertGeoJson(geojsonText(spec, rows, srid, true), format, { layer: layer.replace(/-/g, '_'), srid }), format);
       case 'kml':
         return out(writeKml(layer, spec, rows), 'kml');
       case 'kmz': {
@@ -201,6 +207,14 @@ export class ExportsService {
       }
     }
   }
+}
+
+/** The GeoJSON export; outside WGS 84 it names its CRS in the (pre-RFC 7946) crs member that GIS tools read. */
+function geojsonText(spec: LayerSpec, rows: ExportRow[], srid: number, flatLists = false): string {
+  const head = { type: 'FeatureCollection', ...(srid === 4326 ? {} : { crs: { type: 'name', properties: { name: `urn:ogc:def:crs:EPSG::${srid}` } } }) };
+  const flatten = (p: Record<string, unknown>) => (flatLists ? Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Array.isArray(v) ? (v.length ? asText(v) : null) : v])) : p);
+  const features = rows.map((r) => JSON.stringify({ type: 'Feature', geometry: r.geometry, properties: flatten(pick(spec, r.properties)) }));
+  return `${JSON.stringify(head).slice(0, -1)},"features":[\n${features.join(',\n')}\n]}\n`;
 }
 
 function pick(spec: LayerSpec, p: Record<string, unknown>): Record<string, unknown> {

@@ -194,7 +194,8 @@ describeEachServer('OGC API – Features Part 3 (filtering)', (t) => {
     expect(link.searchParams.get('filter')).toBe("status = 'operating'");
     const second = await get(link.pathname + link.search);
     expect(second.body.features.map((f: any) => f.id)).toEqual([ids.dong]);
-    for (const bad of [{ sortby: 'password' }, { sortby: 'geometry' }, { properties: 'name,secret' }]) {
+    const bads: Array<Record<string, string>> = [{ sortby: 'password' }, { sortby: 'geometry' }, { properties: 'name,secret' }];
+    for (const bad of bads) {
       const res = await items(bad);
       expect(res.status, JSON.stringify(bad)).toBe(400);
     }
