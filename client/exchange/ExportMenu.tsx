@@ -12,6 +12,8 @@ const FORMATS = [
   ['kmz', 'KMZ'],
   ['shp.zip', 'Shapefile (.zip)'],
   ['csv', 'CSV (Excel)'],
+  ['gpkg', 'GeoPackage (QGIS)'],
+  ['fgb', 'FlatGeobuf'],
 ] as const;
 
 export interface ExportMenuProps {
