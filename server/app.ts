@@ -3,7 +3,8 @@ import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { AppContext } from './context.ts';
+import type { AppContextInput } from './context.ts';
+import { ReadRouting } from './db/read-routing.ts';
 import { errorFilter, notFoundHandler } from './errors.ts';
 import { auditRefusedWrites } from './audit/audit.middleware.ts';
 import { clientDistDir } from './paths.ts';
@@ -24,7 +25,8 @@ import { createExchangeRouter } from './exchange/exchange.router.ts';
 export const JSON_BODY_LIMIT = '5mb';
 
 /** Builds the Express app. It keeps no state between requests: sessions, locks and caches live in the database. */
-export function createApp(ctx: AppContext): Express {
+export function createApp(input: AppContextInput): Express {
+  const ctx = { ...input, reads: input.reads ?? new ReadRouting(input.db, { logger: input.logger }) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

@@ -9,6 +9,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** Optional hot standby for public reads (server/db/read-routing.ts); needs databaseUrl. */
+  databaseReadUrl?: string;
   basemapStyleUrl?: string;
   logLevel: LogLevel;
   /** Password of the demo accounts seeded on a new embedded database. */
@@ -39,6 +41,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
 
+  const databaseReadUrl = env.DATABASE_READ_URL?.trim() || undefined;
+  if (databaseReadUrl && !/^postgres(ql)?:\/\//.test(databaseReadUrl)) problems.push('DATABASE_READ_URL must start with postgres:// or postgresql://');
+  else if (databaseReadUrl && !databaseUrl) problems.push('DATABASE_READ_URL needs DATABASE_URL: a read standby replicates a native primary (the embedded database has none)');
+
   const basemapStyleUrl = env.BASEMAP_STYLE_URL?.trim() || undefined;
   if (basemapStyleUrl) {
     try {
@@ -58,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(projectRoot, env.DATA_DIR ?? 'data'),
     databaseUrl,
+    databaseReadUrl,
     basemapStyleUrl,
     logLevel,
     demoPassword: env.DEMO_PASSWORD ?? 'demo-password',

@@ -5,6 +5,7 @@ import { openDatabase } from './db/open.ts';
 import { seed } from './db/seed.ts';
 import { createApp } from './app.ts';
 import type { Database } from './db/database.ts';
+import { ReadRouting } from './db/read-routing.ts';
 
 async function main() {
   let config;
@@ -19,6 +20,7 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   let db: Database | undefined;
+  let reads: ReadRouting | undefined;
   let server: Server | undefined;
 
   const shutdown = async (signal: string) => {
@@ -26,6 +28,7 @@ async function main() {
     const forceExit = setTimeout(() => process.exit(1), 10_000).unref();
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     server?.closeAllConnections?.();
+    await reads?.close();
     if (db) await db.close();
     clearTimeout(forceExit);
     logger.info('stopped');
@@ -47,7 +50,9 @@ async function main() {
       { driver: db.driver, capabilities: db.capabilities, migrations: opened.appliedMigrations, seeded, ms: Date.now() - started },
       'database ready',
     );
-    const app = createApp({ db, config, logger });
+    reads = new ReadRouting(db, { logger, replicaUrl: config.databaseReadUrl });
+    if (config.databaseReadUrl) logger.info({ replica: await reads.replicaHealth() }, 'public reads routed to the read replica (DATABASE_READ_URL)');
+    const app = createApp({ db, config, logger, reads });
     server = app.listen(config.port, config.host, () => {
       logger.info({ url: `http://localhost:${config.port}`, driver: db!.driver }, 'Cluster Atlas is listening');
     });
@@ -58,6 +63,7 @@ async function main() {
   } catch (err) {
     logger.fatal({ err: (err as Error).message }, 'start-up failed');
     console.error(`Cluster Atlas could not start: ${(err as Error).message}`);
+    await reads?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     process.exit(1);
   }

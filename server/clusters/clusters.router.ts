@@ -16,6 +16,7 @@ import type { AppContext } from '../context.ts';
 import { clientIp } from '../auth/auth.middleware.ts';
 import { parseVersionTag, versionTag, type ReviewAction } from '../versioning/review-workflow.ts';
 import { ClustersService, type ActionContext } from './clusters.service.ts';
+import { perDatabase, publicReads } from '../public-data/read-source.ts';
 
 const GEOJSON = 'application/geo+json';
 
@@ -28,10 +29,12 @@ function sendFeature(res: Response, feature: { properties: Record<string, unknow
 
 export function createClustersRouter(ctx: AppContext): Router {
   const service = new ClustersService(ctx.db);
+  // the public listing and cluster cards are public reads (the standby when fresh); staff read the primary
+  const serviceFor = perDatabase((db) => (db === ctx.db ? service : new ClustersService(db)));
   const router = Router();
 
   router.get('/clusters', async (req, res) => {
-    const fc = await service.list(req.user, req.query);
+    const fc = await serviceFor(await publicReads(ctx, req, res)).list(req.user, req.query);
     res.set('Vary', 'Cookie').set('Cache-Control', 'private, no-cache').type(GEOJSON).json(fc);
   });
 
@@ -49,7 +52,7 @@ export function createClustersRouter(ctx: AppContext): Router {
   });
 
   router.get('/clusters/:id', async (req, res) => {
-    sendFeature(res, await service.get(req.user, req.params.id, req.query.version));
+    sendFeature(res, await serviceFor(await publicReads(ctx, req, res)).get(req.user, req.params.id, req.query.version));
   });
 
   router.put('/clusters/:id', async (req, res) => {

@@ -68,6 +68,20 @@ export class NativeDatabase implements Database {
   async close() {
     await Promise.all([this.pool.end(), this.shortReadPool.end()]);
   }
+
+  poolStats(): Record<string, PoolStats> {
+    return { primary: poolStats(this.pool), primary_short_reads: poolStats(this.shortReadPool) };
+  }
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export function poolStats(pool: pg.Pool): PoolStats {
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 export function describeTarget(connectionString: string): string {
@@ -99,6 +113,20 @@ function newPool(options: NativeOptions, applicationName: string, sessionSetting
   return pool;
 }
 
+// sessions of short public reads: no JIT, and no parallel workers (see public-data/short-query.ts)
+const SHORT_READ_SETTINGS = '-c jit=off -c max_parallel_workers_per_gather=0';
+
+/**
+ * The two pools of a read standby (DATABASE_READ_URL), the same two kinds as the primary's. Connected lazily:
+ * a standby that is down at start-up only sends reads to the primary until it is back (server/db/read-routing.ts).
+ */
+export function createReadPools(options: NativeOptions): { pool: pg.Pool; shortReadPool: pg.Pool } {
+  return {
+    pool: newPool(options, 'cluster-atlas-replica', '-c jit=off'),
+    shortReadPool: newPool(options, 'cluster-atlas-replica-reads', SHORT_READ_SETTINGS),
+  };
+}
+
 export async function openNativeDatabase(options: NativeOptions): Promise<NativeDatabase> {
   // JIT compilation costs seconds on large spatial queries and never pays back for our short ones
   const pool = newPool(options, 'cluster-atlas', '-c jit=off');
@@ -114,5 +142,5 @@ export async function openNativeDatabase(options: NativeOptions): Promise<Native
   }
   // a second pool (connected lazily) whose sessions never start parallel workers: tiles and OGC pages are
   // 2–30 ms of work, and worker start-up alone took 70–80 ms on a 2-core host
-  return new NativeDatabase(pool, newPool(options, 'cluster-atlas-reads', '-c jit=off -c max_parallel_workers_per_gather=0'));
+  return new NativeDatabase(pool, newPool(options, 'cluster-atlas-reads', SHORT_READ_SETTINGS));
 }

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.ts';
 import { PublicDataService } from './public-data.service.ts';
+import { perDatabase, publicReads } from './read-source.ts';
 
 function downloadsBase(req: Request): string {
   return `${req.protocol}://${req.get('host')}${req.baseUrl}/downloads`;
@@ -8,14 +9,16 @@ function downloadsBase(req: Request): string {
 
 /** Public, login-free data: downloads of the public layers and the investment-opportunities list. Mounted at /api/public. */
 export function createPublicDataRouter(ctx: AppContext): Router {
-  const service = new PublicDataService(ctx.db);
+  const serviceFor = perDatabase((db) => new PublicDataService(db));
   const router = Router();
 
   router.get('/downloads', async (req, res) => {
+    const service = serviceFor(await publicReads(ctx, req, res));
     res.set('Cache-Control', 'public, no-cache').json(await service.index(downloadsBase(req)));
   });
 
   router.get('/downloads/:file', async (req, res) => {
+    const service = serviceFor(await publicReads(ctx, req, res));
     const plan = await service.download(req.params.file);
     res.set({
       'Content-Type': plan.format === 'geojson' ? 'application/geo+json; charset=utf-8' : 'text/csv; charset=utf-8',
@@ -33,6 +36,7 @@ export function createPublicDataRouter(ctx: AppContext): Router {
   });
 
   router.get('/opportunities', async (req, res) => {
+    const service = serviceFor(await publicReads(ctx, req, res));
     res.set('Cache-Control', 'public, no-cache').json(await service.opportunities(req.query as Record<string, unknown>));
   });
 

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { AppConfig } from '../config.ts';
 import { NotFoundException } from '../errors.ts';
 import { MVT_MEDIA_TYPE, TilesService, type EncoderChoice } from './tiles.service.ts';
+import { publicReads } from '../public-data/read-source.ts';
 
 const MIN_GZIP_BYTES = 1024;
 
@@ -17,18 +18,28 @@ export function createTilesRouter(ctx: AppContext, options: { encoder?: EncoderC
   const service = new TilesService(ctx.db, { encoder });
   const router = Router();
 
-  router.get('/versions.json', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(await service.versions());
+  router.get('/versions.json', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await service.versions(await publicReads(ctx, req, res)));
   });
 
   router.get('/:layer.json', async (req, res) => {
-    res.set('Cache-Control', 'public, no-cache').json(await service.tileJson(baseUrl(req), req.params.layer));
+    const reads = await publicReads(ctx, req, res, [req.params.layer]);
+    res.set('Cache-Control', 'public, no-cache').json(await service.tileJson(baseUrl(req), req.params.layer, reads));
   });
 
   router.get('/:layer/:z/:x/:y.pbf', async (req, res) => {
     const { layer, z, x, y } = req.params;
-    const result = await service.tile(layer, z, x, y, req.get('If-None-Match'));
-    res.set({ ETag: result.etag, 'Cache-Control': result.cacheControl, Vary: 'Accept-Encoding', 'X-Tile-Encoder': service.encoder });
+    const reads = await publicReads(ctx, req, res, [layer]);
+    const result = await service.tile(layer, z, x, y, req.get('If-None-Match'), reads);
+    res.set({
+      ETag: result.etag,
+      'Cache-Control': result.cacheControl,
+      Vary: 'Accept-Encoding',
+      'X-Tile-Encoder': service.encoder,
+      // for nginx in front (scripts/cluster/nginx.conf.template): store the tile, but as already expired, so
+      // every request revalidates it here with its ETag and an approval shows at once (the header stays in nginx)
+      'X-Accel-Expires': '@1',
+    });
     if (result.status !== 200) return res.status(result.status).end();
     // compressed (and cached) here: /tiles is mounted before the compression middleware
     const gzip = result.body!.length >= MIN_GZIP_BYTES && req.acceptsEncodings('gzip') === 'gzip';

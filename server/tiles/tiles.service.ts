@@ -8,6 +8,7 @@ import { encodeTile } from './js-encoder.ts';
 import { TILE_LAYERS, type TileLayer } from './tile-layers.ts';
 import { TilesRepository, type TileCoords } from './tiles.repository.ts';
 import { TileCache } from './tile-cache.ts';
+import { perDatabase } from '../public-data/read-source.ts';
 
 export type EncoderChoice = 'auto' | 'js';
 
@@ -47,7 +48,10 @@ function notFound(message: string): NotFoundException {
  * ETag is a hash of the tile bytes.
  */
 export class TilesService {
+  /** the primary's: cell rebuilds write */
   private readonly repository: TilesRepository;
+  /** where tile reads run: the primary or the read standby (server/db/read-routing.ts) */
+  private readonly readsOn = perDatabase((db) => (db === this.db ? this.repository : new TilesRepository(db)));
   readonly encoder: 'native' | 'js';
   readonly cache = new TileCache();
   /** gzip copies of versioned tiles: compressing a 200 KB tile on every request costs more than building the reply */
@@ -81,7 +85,9 @@ export class TilesService {
     return coords;
   }
 
-  async tile(id: string, z: string, x: string, y: string, ifNoneMatch?: string): Promise<TileResult> {
+  /** `reads`: where the tile is read (default: the primary); the tile cache is shared, keyed by change stamp. */
+  async tile(id: string, z: string, x: string, y: string, ifNoneMatch?: string, reads: Database = this.db): Promise<TileResult> {
+    const repository = this.readsOn(reads);
     const { layer, where } = await this.layer(id);
     const t = this.parseCoords(layer, z, x, y);
     const etagOf = (stamp: string) => weakEtag('tile', layer.id, stamp, t.z, t.x, t.y, this.encoder);
@@ -89,7 +95,7 @@ export class TilesService {
     // one indexed lookup decides revalidation and cache hits, with no tile work; a tile this process never
     // built and the client does not hold is a certain miss, and its build reads the stamp in the same statement
     const known = ifNoneMatch !== undefined || this.cache.hasTile(TileCache.tileId(layer.id, t.z, t.x, t.y, this.encoder));
-    const current = known ? await this.repository.tileStamp(layer.id, t) : null;
+    const current = known ? await repository.tileStamp(layer.id, t) : null;
     if (current !== null) {
       if (matchesEtag(ifNoneMatch, etagOf(current))) return { status: 304, etag: etagOf(current), cacheControl: layer.cacheControl };
       const cacheKey = TileCache.key(layer.id, current, t.z, t.x, t.y, this.encoder);
@@ -104,10 +110,10 @@ export class TilesService {
     let stamp: string | null;
     if (this.encoder === 'native') {
       let cellStale: boolean | undefined;
-      ({ tile: bytes, stamp, cellStale } = await this.repository.mvt(layer, where, t));
+      ({ tile: bytes, stamp, cellStale } = await repository.mvt(layer, where, t));
       if (cellStale) this.scheduleCellBuild(layer, t.x, t.y);
     } else {
-      const r = await this.repository.features(layer, where, t);
+      const r = await repository.features(layer, where, t);
       stamp = r.stamp;
       bytes = encodeTile(layer.id, JSON.parse(r.collection), t.z, t.x, t.y);
     }
@@ -176,18 +182,18 @@ export class TilesService {
   }
 
   /** Data versions of the tile layers, for clients that bump their source when a layer changes. */
-  async versions(): Promise<Record<string, number | null>> {
+  async versions(reads: Database = this.db): Promise<Record<string, number | null>> {
     const available = (await catalog(this.db)).layers;
     const out: Record<string, number | null> = {};
     for (const id of Object.keys(TILE_LAYERS) as Array<keyof typeof TILE_LAYERS>) {
-      if (available.has(id)) out[id] = await this.repository.layerVersion(id);
+      if (available.has(id)) out[id] = await this.readsOn(reads).layerVersion(id);
     }
     return out;
   }
 
-  async tileJson(base: string, id: string) {
+  async tileJson(base: string, id: string, reads: Database = this.db) {
     const { layer } = await this.layer(id);
-    const [extent, version] = await Promise.all([cachedNationalExtent(this.db), this.repository.layerVersion(layer.id)]);
+    const [extent, version] = await Promise.all([cachedNationalExtent(this.db), this.readsOn(reads).layerVersion(layer.id)]);
     const sqlLayer = (await catalog(this.db)).layers.get(layer.id as Exclude<LayerId, 'regions'>);
     return {
       tilejson: '3.0.0',
