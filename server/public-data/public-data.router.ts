@@ -3,6 +3,8 @@ import type { AppContext } from '../context.ts';
 import { PublicDataService } from './public-data.service.ts';
 import { perDatabase, publicReads } from './read-source.ts';
 
+const WHOLE_BODY_BYTES = 4 * 1024 * 1024;
+
 function downloadsBase(req: Request): string {
   return `${req.protocol}://${req.get('host')}${req.baseUrl}/downloads`;
 }
@@ -29,8 +31,26 @@ export function createPublicDataRouter(ctx: AppContext): Router {
       'X-Data-Date': plan.dataDate ? plan.dataDate.toISOString() : 'unknown',
     });
     if (plan.dataDate) res.set('Last-Modified', plan.dataDate.toUTCString());
+    // A download that fits in WHOLE_BODY_BYTES is sent whole, with its length, in one write: an instance that dies
+    // meanwhile has sent nothing and a proxy retries the request elsewhere. Larger ones stream as they are read.
+    const held: Buffer[] = [];
+    let heldBytes = 0;
+    let streaming = false;
     for await (const chunk of plan.chunks()) {
+      if (!streaming) {
+        held.push(Buffer.from(chunk));
+        heldBytes += held[held.length - 1].length;
+        if (heldBytes <= WHOLE_BODY_BYTES) continue;
+        streaming = true;
+        if (!res.write(Buffer.concat(held))) await new Promise((resolve) => res.once('drain', resolve));
+        held.length = 0;
+        continue;
+      }
       if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    if (!streaming) {
+      const body = Buffer.concat(held);
+      return res.set('Content-Length', String(body.length)).end(body);
     }
     res.end();
   });
