@@ -1,6 +1,10 @@
 // npm run cluster:start [-- --instances N]: primary + hot standby, N app instances (default 2), nginx in front.
 // The last line of its output is `cluster ready: http://127.0.0.1:PORT` (nginx). `npm run cluster:stop` stops it.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from '../cli.ts';
+import { clientDistDir, projectRoot } from '../../server/paths.ts';
 import { Cluster, STATE_FILE, isRunning, readState, removeState } from './cluster.ts';
 
 const args = parseArgs(process.argv.slice(2));
@@ -16,6 +20,16 @@ if (previous) {
   // left over by a start that was killed: clean it up
   await new Cluster(previous, log).stop();
   removeState();
+}
+
+if (!existsSync(path.join(clientDistDir, 'index.html'))) {
+  // the instances serve the built client (as npm start does)
+  log('building the client (npm run build)');
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) {
+    console.error('cluster: the client build failed');
+    process.exit(1);
+  }
 }
 
 try {

@@ -106,8 +106,14 @@ export function isUnavailable(err: unknown): boolean {
 /** Errors the primary would not raise for the same statement: rerun it there. */
 function primaryMayAnswer(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
-  // 40001: canceled by a conflict with recovery; 25006: a write reached the read-only standby
-  return isUnavailable(err) || code === '40001' || code === '25006';
+  // 40001: canceled by a conflict with recovery; 25006: a write reached the read-only standby; 53xxx: the
+  // standby is out of connections, memory or disk
+  return isUnavailable(err) || code === '40001' || code === '25006' || (typeof code === 'string' && code.startsWith('53'));
+}
+
+/** pg's pool gives the same timeout error when every connection is busy: that is load, not a standby gone. */
+function poolSaturated(pool: pg.Pool): boolean {
+  return pool.totalCount >= (pool.options.max ?? 10);
 }
 
 function result<Row>(r: pg.QueryResult): QueryResult<Row> {
@@ -205,7 +211,8 @@ export class ReadRouting {
    * primary had committed when this was called; otherwise to the primary.
    */
   async forRead(options: { signedIn: boolean; layers?: readonly string[] }): Promise<{ db: Database; source: ReadSource }> {
-    if (!this.replica || !this.replicaVersions) return { db: this.primary, source: 'primary' };
+    const pools = this.pools;
+    if (!this.replica || !this.replicaVersions || !pools) return { db: this.primary, source: 'primary' };
     if (options.signedIn) {
       this.counts.staff++;
       return { db: this.primary, source: 'primary' };
@@ -217,7 +224,7 @@ export class ReadRouting {
     const [wanted, replayed] = await Promise.all([
       this.primaryVersions.get(),
       this.replicaVersions.get().catch((err: unknown) => {
-        this.standbyFailed(err);
+        if (!poolSaturated(pools.pool)) this.standbyFailed(err);
         return null;
       }),
     ]);
@@ -241,7 +248,7 @@ export class ReadRouting {
       return result<Row>(await pool.query(sql, params as unknown[] | undefined));
     } catch (err) {
       if (!primaryMayAnswer(err)) throw err;
-      this.standbyFailed(err);
+      if (!poolSaturated(pool)) this.standbyFailed(err);
       this.counts.failover++;
       return fallback.query<Row>(sql, params);
     }

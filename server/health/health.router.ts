@@ -8,6 +8,7 @@ export function createHealthRouter(ctx: AppContext): Router {
     await ctx.db.query('SELECT 1');
     // the standby being down is not this instance's failure: its reads run on the primary meanwhile
     const replica = await ctx.reads.replicaHealth();
+    const pools = ctx.reads.poolStats();
     res.set('Cache-Control', 'no-store').json({
       status: 'ok',
       db: {
@@ -15,7 +16,8 @@ export function createHealthRouter(ctx: AppContext): Router {
         postgis: ctx.db.capabilities.postgis,
         mvt: ctx.db.capabilities.mvt,
         ...(replica ? { replica } : {}),
-        pools: ctx.reads.poolStats(),
+        // native only: connections of the primary's pools and, with DATABASE_READ_URL, of the standby's
+        ...(Object.keys(pools).length ? { pools } : {}),
         ...(ctx.reads.replica ? { reads: ctx.reads.counts } : {}),
       },
     });
