@@ -98,11 +98,14 @@ end
 
 const TICK_MS = 1000 / 100; // USER_HZ
 
-/** CPU time (ms) of a process and, with children, of its children (postgres backends, nginx workers). */
+/**
+ * CPU time (ms) of a process, including its children that have exited (cutime/cstime): a postgres backend
+ * whose pooled connection closed during the run still counts, through its postmaster.
+ */
 function cpuMs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * TICK_MS;
   } catch {
     return 0;
   }
@@ -186,6 +189,7 @@ say(`${cores} cores, ${os.cpus()[0]?.model}; load average ${os.loadavg().map((l)
 process.env.LOG_LEVEL = 'warn';
 const cluster = await Cluster.start({ instances: 2, demoUsers: false, log: say });
 const results: Array<{ instances: number; kind: string; pass: Pass }> = [];
+let sizes = '';
 try {
   say(`synthetic data: ${CLUSTERS} clusters, ${RESIDENTIAL} residential zones (seed 1) on the primary`);
   const t0 = Date.now();
@@ -197,6 +201,20 @@ try {
   if (gen.status !== 0) throw new Error(`gen:synthetic failed: ${gen.stderr}`);
   await cluster.sql('primary', 'VACUUM ANALYZE');
   await cluster.waitReplayed(300_000);
+  // storage per row, for the national sizing in docs/scale.md
+  const [size] = await cluster.sql<{ zones: number; zone_bytes: string; cells_bytes: string; clusters: number; cluster_bytes: string; db_bytes: string }>(
+    'primary',
+    `SELECT (SELECT count(*) FROM residential_zones)::int AS zones, pg_total_relation_size('residential_zones')::text AS zone_bytes,
+            pg_total_relation_size('residential_zone_cells')::text AS cells_bytes,
+            (SELECT count(*) FROM clusters)::int AS clusters,
+            (pg_total_relation_size('clusters') + pg_total_relation_size('cluster_versions'))::text AS cluster_bytes,
+            pg_database_size(current_database())::text AS db_bytes`,
+  );
+  sizes =
+    `Storage: residential_zones ${(Number(size.zone_bytes) / 2 ** 20).toFixed(0)} MB with indexes for ${size.zones} zones ` +
+    `(${(Number(size.zone_bytes) / size.zones).toFixed(0)} B per zone), z11 cells ${(Number(size.cells_bytes) / 2 ** 20).toFixed(0)} MB; ` +
+    `clusters + versions ${(Number(size.cluster_bytes) / 2 ** 20).toFixed(1)} MB for ${size.clusters} clusters; ` +
+    `whole database ${(Number(size.db_bytes) / 2 ** 20).toFixed(0)} MB.`;
   say(`data loaded and replayed in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${TILE_PATHS.length} tiles, ${OGC_PATHS.length} OGC pages`);
 
   for (const upstreams of [[0], [0, 1]]) {
@@ -225,6 +243,8 @@ const lines = [
     const busy = (Object.values(pass.cpu).reduce((a, b) => a + b, 0) / (SECONDS * 1000)).toFixed(2);
     return `| ${kind} | ${instances} | ${pass.rps.toFixed(0)} | ${pass.p50.toFixed(1)} | ${pass.p99.toFixed(1)} | ${pass.errors} | ${(['app', 'primary', 'standby', 'nginx', 'wrk'] as const).map((g) => perReq(pass, g)).join(' / ')} | ${busy} |`;
   }),
+  '',
+  sizes,
   '',
   ...(['tiles', 'ogc'] as const).map((kind) => {
     const one = results.find((r) => r.kind === kind && r.instances === 1)!.pass;

@@ -200,11 +200,6 @@ export class ReadRouting {
     this.replicaVersions = new FreshRead(() => readVersions(wrapPool(pools.pool)));
   }
 
-  /** Whether a standby is configured and currently reachable. */
-  get replicaUp(): boolean {
-    return this.replica !== undefined && !this.down;
-  }
-
   /**
    * Where a read runs. Signed-in users always read the primary. A public read goes to the standby when it is
    * reachable and has replayed the latest change of the given layers (all layers when none are given) that the
