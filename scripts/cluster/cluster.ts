@@ -387,7 +387,8 @@ export class Cluster {
     const pid = this.nginxPid();
     if (pid !== null) {
       await attempt('nginx', async () => {
-        process.kill(pid, 'SIGQUIT');
+        // fast shutdown: the instances behind it are stopped next anyway
+        process.kill(pid, 'SIGTERM');
         const deadline = Date.now() + 10_000;
         while (alive(pid) && Date.now() < deadline) await sleep(100);
         if (alive(pid)) process.kill(pid, 'SIGKILL');
