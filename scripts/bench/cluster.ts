@@ -189,7 +189,7 @@ say(`${cores} cores, ${os.cpus()[0]?.model}; load average ${os.loadavg().map((l)
 process.env.LOG_LEVEL = 'warn';
 const cluster = await Cluster.start({ instances: 2, demoUsers: false, log: say });
 const results: Array<{ instances: number; kind: string; pass: Pass }> = [];
-let sizes = '';
+let sizes: string;
 try {
   say(`synthetic data: ${CLUSTERS} clusters, ${RESIDENTIAL} residential zones (seed 1) on the primary`);
   const t0 = Date.now();

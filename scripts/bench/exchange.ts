@@ -166,7 +166,7 @@ async function main() {
     const up = await fetch(`${base}/api/imports`, { method: 'POST', headers, body: form });
     if (!up.ok) throw new Error(`upload ${up.status}: ${await up.text()}`);
     const { id } = (await up.json()) as { id: string };
-    let report: any;
+    let report: { state: string; summary?: { critical?: number } };
     for (;;) {
       report = await (await fetch(`${base}/api/imports/${id}`, { headers })).json();
       if (report.state !== 'checking') break;

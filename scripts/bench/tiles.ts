@@ -253,7 +253,7 @@ async function main() {
   console.error(`tiles benchmark: driver=${driver} residential=${residential} clusters=${clusters} tiles/zoom=${tilesPerZoom}`);
   let db: Database;
   let base: string;
-  let closeServer: () => Promise<void> = async () => undefined;
+  let closeServer: () => Promise<void>;
   // a second server with an empty tile cache, for the wrk cold pass (native only)
   let startFreshServer: (() => Promise<{ base: string; close: () => Promise<void> }>) | undefined;
   if (driver === 'native') {

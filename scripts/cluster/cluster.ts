@@ -98,7 +98,7 @@ async function pgRunAsync(state: Pick<ClusterState, 'pgUser'>, bin: string, args
     if (state.pgUser) await execFileAsync('runuser', ['-u', state.pgUser, '--', command, ...args]);
     else await execFileAsync(command, args);
   } catch (err) {
-    throw new Error(`${bin} ${args.join(' ')}: ${(err as { stderr?: string }).stderr || (err as Error).message}`);
+    throw new Error(`${bin} ${args.join(' ')}: ${(err as { stderr?: string }).stderr || (err as Error).message}`, { cause: err });
   }
 }
 

@@ -4,7 +4,7 @@
  * Randomness comes from a seeded PRNG in JS (not PostGIS), so a seed gives the same data on both drivers.
  */
 import { booleanPointInPolygon } from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, MultiPolygon } from 'geojson';
 import type { Database } from '../db/database.ts';
 import { ConflictException } from '../errors.ts';
 
@@ -264,7 +264,6 @@ async function insertClusters(db: Database, rows: ClusterRow[]): Promise<void> {
         rows.map((r) => r.wkt),
       ],
     );
-    const clusterIds = rows.map((r) => idByCode.get(r.code));
     await tx.query(
       `INSERT INTO cluster_review_events (cluster_id, version, state)
        SELECT c.id::uuid, 1, s.state

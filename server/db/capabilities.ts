@@ -26,7 +26,7 @@ export async function ensurePostgis(db: Database): Promise<void> {
 /** ST_AsMVT exists in the embedded build but fails at run time (no protobuf), so it is called, not looked up. */
 export async function detectCapabilities(db: Database): Promise<PostgisCapabilities> {
   const version = await db.query<{ v: string }>('SELECT PostGIS_Lib_Version() AS v');
-  let mvt = false;
+  let mvt: boolean;
   try {
     await db.query(
       `SELECT ST_AsMVT(t, 'probe') AS tile FROM (

@@ -2,7 +2,7 @@ import { mkdir, access, writeFile, readFile, rm, constants } from 'node:fs/promi
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import type { Database, QueryResult, Queryable, TransactionClient } from './database.ts';
+import type { Database, QueryResult, TransactionClient } from './database.ts';
 import { sharedTypeParsers } from './type-parsers.ts';
 import { DatabaseStartupError } from './errors.ts';
 

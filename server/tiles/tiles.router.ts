@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.ts';
-import type { AppConfig } from '../config.ts';
 import { NotFoundException } from '../errors.ts';
 import { MVT_MEDIA_TYPE, TilesService, type EncoderChoice } from './tiles.service.ts';
 import { publicReads } from '../public-data/read-source.ts';

@@ -3,7 +3,7 @@ import * as turf from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { describeEachDriver } from '../support/db.ts';
 import { AnalysisRepository } from '../../server/analysis/analysis.repository.ts';
-import { metresToDLat, metresToDLon, multi, rect } from './geo.ts';
+import { metresToDLon, multi, rect } from './geo.ts';
 
 const A = 6378137;
 const F = 1 / 298.257223563;

@@ -31,7 +31,7 @@ async function waitForProvinces(page: Page): Promise<number> {
         ready: document.querySelector('.public-map')?.getAttribute('data-map-ready'),
       };
     }, FILL);
-    throw new Error(`provinces not rendered: ${JSON.stringify(state)} (${(err as Error).message})`);
+    throw new Error(`provinces not rendered: ${JSON.stringify(state)} (${(err as Error).message})`, { cause: err });
   }
   return page.evaluate((layer) => window.__map!.queryRenderedFeatures({ layers: [layer] }).length, FILL);
 }
@@ -125,7 +125,7 @@ describe('foundation: public map in a browser', { timeout: 180_000 }, () => {
     await page.goto(`${server.baseUrl}/provinces?era=2025`);
     await waitForProvinces(page);
     await expect
-      .poll(() => page.evaluate((layer) => new Set(window.__map!.querySourceFeatures('public-provinces').map((f) => f.properties.code)).size, FILL), { timeout: 15_000 })
+      .poll(() => page.evaluate(() => new Set(window.__map!.querySourceFeatures('public-provinces').map((f) => f.properties.code)).size), { timeout: 15_000 })
       .toBe(34);
     // Hưng Yên (33) absorbed Thái Bình (34) in 2025
     await page.getByRole('combobox').selectOption('33');

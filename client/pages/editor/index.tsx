@@ -228,8 +228,6 @@ export default function EditorPage(_props: PageProps) {
         setBusy(null);
       }
     },
-    // chooseTool only touches refs and a setter
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [applyGeometry],
   );
 

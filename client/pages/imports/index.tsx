@@ -79,8 +79,8 @@ export default function ImportsPage(_props: PageProps) {
     if (user?.role !== 'admin') return;
     getJson<unknown>('/api/provinces')
       .then((body) => {
-        const list = (Array.isArray(body) ? body : ((body as { provinces?: unknown[] }).provinces ?? (body as { features?: unknown[] }).features ?? [])) as Record<string, any>[];
-        setProvinces(list.map((p) => ({ code: p.code ?? p.properties?.code, name: p.name ?? p.properties?.name })).filter((p) => p.code));
+        const list = (Array.isArray(body) ? body : ((body as { provinces?: unknown[] }).provinces ?? (body as { features?: unknown[] }).features ?? [])) as Array<{ code?: string; name?: string; properties?: { code?: string; name?: string } }>;
+        setProvinces(list.map((p) => ({ code: (p.code ?? p.properties?.code) as string, name: (p.name ?? p.properties?.name) as string })).filter((p) => p.code));
       })
       .catch(() => undefined);
   }, [user?.role]);

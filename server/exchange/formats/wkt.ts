@@ -30,12 +30,13 @@ export function parseWkt(text: string): Geometry {
     if (nums.length < 2 || nums.some((n) => !Number.isFinite(n))) throw new Error('bad WKT coordinate');
     return nums as Position;
   };
-  const tree = parse() as any;
+  // the nesting depth matches the type (checked by the callers' geometry validation)
+  const tree = parse() as never;
   switch (type) {
     case 'POINT': return { type: 'Point', coordinates: tree[0] };
     case 'LINESTRING': return { type: 'LineString', coordinates: tree };
     case 'POLYGON': return { type: 'Polygon', coordinates: tree };
-    case 'MULTIPOINT': return { type: 'MultiPoint', coordinates: tree.map((p: any) => (Array.isArray(p[0]) ? p[0] : p)) };
+    case 'MULTIPOINT': return { type: 'MultiPoint', coordinates: (tree as Array<Position | [Position]>).map((p) => (Array.isArray(p[0]) ? p[0] : (p as Position))) };
     case 'MULTIPOLYGON': return { type: 'MultiPolygon', coordinates: tree };
     default: throw new Error(`unsupported WKT type ${type}`);
   }
