@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { AppContextInput } from './context.ts';
 import { ReadRouting } from './db/read-routing.ts';
 import { errorFilter, notFoundHandler } from './errors.ts';
+import { enforceInputLimits, jsonBody, refuseUnsupportedEncoding, securityHeaders } from './http/request-edge.ts';
 import { auditRefusedWrites } from './audit/audit.middleware.ts';
 import { clientDistDir } from './paths.ts';
 import { createHealthRouter } from './health/health.router.ts';
@@ -30,6 +31,7 @@ export function createApp(input: AppContextInput): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -47,7 +49,9 @@ export function createApp(input: AppContextInput): Express {
   app.use(cookieParser());
   // before the body parser, so a refused body is still attributed to its user in the audit trail
   app.use(authenticate(ctx));
-  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/geo+json'] }));
+  app.use(refuseUnsupportedEncoding);
+  app.use(jsonBody(JSON_BODY_LIMIT));
+  app.use(enforceInputLimits);
 
   const api = express.Router();
   api.use(createHealthRouter(ctx));

@@ -59,6 +59,42 @@ export class TooManyRequestsException extends HttpException {
   }
 }
 
+export class UnsupportedMediaTypeException extends HttpException {
+  constructor(message: string, details?: unknown, code = 'unsupported-media-type') {
+    super(415, code, message, details);
+  }
+}
+
+/** SQLSTATEs that only bad input can raise: answered 400 with our own words, never the database's text. */
+const INPUT_SQLSTATES: Readonly<Record<string, string>> = {
+  '22001': 'A text value is longer than its field allows',
+  '22003': 'A number is outside the range its field allows',
+  '22007': 'A date or time is malformed',
+  '22008': 'A date or time is out of range',
+  '2201W': 'A limit is out of range',
+  '2201X': 'An offset is out of range',
+  '22021': 'The text is not valid UTF-8',
+  '22023': 'A parameter value is invalid',
+  '22P02': 'A value has the wrong type',
+  '22P05': 'The text holds a character the database cannot store',
+  '54000': 'The input is too large',
+  '54001': 'The input is nested or repeated too deeply',
+  '22P04': 'Malformed copy data',
+};
+
+/** Maps the database's data exceptions and zlib's decoding errors to a 400; other errors pass through. */
+export function inputErrorToHttp(err: unknown): HttpException | null {
+  const e = err as { code?: unknown; errno?: unknown; type?: unknown } | null;
+  if (!e || typeof e !== 'object') return null;
+  if (typeof e.code === 'string' && e.code in INPUT_SQLSTATES) {
+    return new BadRequestException(INPUT_SQLSTATES[e.code]!, { sqlstate: e.code }, 'invalid-input');
+  }
+  if (typeof e.code === 'string' && /^Z_(DATA|BUF|STREAM)_ERROR$/.test(e.code)) {
+    return new BadRequestException('The compressed body could not be decoded', undefined, 'malformed-body');
+  }
+  return null;
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new NotFoundException(`No route for ${req.method} ${req.path}`, undefined, 'route-not-found'));
 };
@@ -71,8 +107,11 @@ interface LoggerLike {
 export function errorFilter(logger: LoggerLike): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let exception: HttpException;
+    const inputError = inputErrorToHttp(err);
     if (err instanceof HttpException) {
       exception = err;
+    } else if (inputError) {
+      exception = inputError;
     } else if (err?.type === 'entity.too.large' || err?.code === 'LIMIT_FILE_SIZE') {
       exception = new PayloadTooLargeException(err.message);
     } else if (err?.type === 'entity.parse.failed') {

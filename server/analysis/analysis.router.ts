@@ -55,7 +55,7 @@ export function createAnalysisRouter(ctx: AppContext): Router {
   });
 
   router.get('/residential-zones/imports/:id', requireUser(), async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await residential.getImport(req.params.id as string));
+    res.set('Cache-Control', 'no-store').json(await residential.getImport(req.params.id as string, currentUser(req)));
   });
 
   router.delete('/residential-zones/:id', requireRole('admin'), async (req, res) => {

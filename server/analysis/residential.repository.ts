@@ -78,6 +78,15 @@ export class ResidentialRepository {
     return r.rows[0] ?? null;
   }
 
+  /** The province of the account that started an import: its scope for other staff. */
+  async jobCreatorProvince(id: number): Promise<string | null> {
+    const r = await this.db.query<{ province_code: string | null }>(
+      'SELECT u.province_code FROM residential_imports j JOIN users u ON u.id = j.created_by WHERE j.id = $1',
+      [id],
+    );
+    return r.rows[0]?.province_code ?? null;
+  }
+
   /**
    * PostGIS checks of a batch of geometries that passed the JS validator: validity (the final authority),
    * the province of a point on the surface, and whether it intersects a given province.

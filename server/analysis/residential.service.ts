@@ -4,6 +4,7 @@
  * touch their own province) and admins; the ministry role is read-only.
  */
 import { DOMParser } from '@xmldom/xmldom';
+import { assertSafeXml, type UnsafeFileError } from '../exchange/formats/archive-safety.ts';
 import { kml } from '@tmcw/togeojson';
 import type { Database } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
@@ -64,6 +65,11 @@ export function parseResidentialFile(buffer: Buffer, filename: string | null): {
   const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
   const looksKml = /\.kml$/i.test(filename ?? '') || /^\s*<(\?xml|kml)/i.test(text);
   if (looksKml) {
+    try {
+      assertSafeXml(text);
+    } catch (err) {
+      throw new UnprocessableEntityException((err as UnsafeFileError).message, undefined, (err as UnsafeFileError).code);
+    }
     const errors: string[] = [];
     const doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') errors.push(msg); } }).parseFromString(text, 'text/xml');
     if (errors.length || !doc.documentElement || doc.getElementsByTagName('kml').length === 0) {
@@ -147,10 +153,16 @@ export class ResidentialService {
     return { ...r, limit };
   }
 
-  async getImport(id: string): Promise<ImportJob> {
+  /** An import's progress, for its author, the staff of the author's province and national roles; 404 to anyone else. */
+  async getImport(id: string, viewer: SessionUser): Promise<ImportJob> {
     if (!/^\d{1,15}$/.test(id)) throw new NotFoundException(`No import ${id}`, undefined, 'import-not-found');
     const job = await this.repo.getJob(Number(id));
     if (!job) throw new NotFoundException(`No import ${id}`, undefined, 'import-not-found');
+    const national = viewer.role === 'ministry' || viewer.role === 'admin';
+    if (!national && job.created_by !== viewer.id) {
+      const creatorProvince = await this.repo.jobCreatorProvince(job.id);
+      if (!viewer.province_code || creatorProvince !== viewer.province_code) throw new NotFoundException(`No import ${id}`, undefined, 'import-not-found');
+    }
     return job;
   }
 

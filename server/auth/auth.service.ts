@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import { BadRequestException, ConflictException, TooManyRequestsException, UnauthorizedException } from '../errors.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
+import { passwordProblems } from '../domain/password-policy.ts';
 import { SessionRepository, type SessionUser } from './session.ts';
 import { ROLES, UsersRepository, type Role, type UserRow } from './users.repository.ts';
 
@@ -69,7 +70,7 @@ export class AuthService {
     const problems: { field: string; message: string }[] = [];
     const username = typeof input.username === 'string' ? input.username.trim().toLowerCase() : '';
     if (!USERNAME.test(username)) problems.push({ field: 'username', message: '3-64 characters: a-z, 0-9, dot, dash, underscore' });
-    if (typeof input.password !== 'string' || input.password.length < 8) problems.push({ field: 'password', message: 'at least 8 characters' });
+    problems.push(...passwordProblems(input.password, username).map(({ field, message }) => ({ field, message })));
     const role = input.role as Role;
     if (!ROLES.includes(role)) problems.push({ field: 'role', message: `one of ${ROLES.join(', ')}` });
     const provinceCode = typeof input.province_code === 'string' && input.province_code ? input.province_code : null;

@@ -8,6 +8,7 @@
  */
 import GJV from 'geojson-validation';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { GEOMETRY_MAX_VERTICES } from './limits.ts';
 
 /** Generous extent of Vietnam including Hoàng Sa and Trường Sa (WGS 84 degrees, inclusive). */
 export const VIETNAM_EXTENT = { minLon: 102.0, maxLon: 117.5, minLat: 6.5, maxLat: 23.5 } as const;
@@ -25,7 +26,8 @@ export type GeometryIssueCode =
   | 'swapped-coordinates'
   | 'self-intersection'
   | 'duplicate-vertices'
-  | 'z-dropped';
+  | 'z-dropped'
+  | 'too-many-vertices';
 
 export interface ValidationIssue {
   code: GeometryIssueCode;
@@ -65,6 +67,25 @@ export function removeDuplicateConsecutiveVertices<P extends Position>(positions
 
 const inVietnam = (lon: number, lat: number) =>
   lon >= VIETNAM_EXTENT.minLon && lon <= VIETNAM_EXTENT.maxLon && lat >= VIETNAM_EXTENT.minLat && lat <= VIETNAM_EXTENT.maxLat;
+
+/**
+ * Positions in a Feature's or geometry's coordinates, counted without recursion and stopping once past
+ * `stopAbove` (a hostile input may be huge or deep).
+ */
+export function countPositions(input: unknown, stopAbove = Infinity): number {
+  const root = isObj(input) && input.type === 'Feature' && isObj(input.geometry) ? input.geometry.coordinates : isObj(input) ? input.coordinates : undefined;
+  if (!Array.isArray(root)) return 0;
+  let count = 0;
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (!Array.isArray(v)) continue;
+    if (typeof v[0] === 'number') {
+      if (++count > stopAbove) return count;
+    } else for (const child of v) stack.push(child);
+  }
+  return count;
+}
 
 /* ------------------------------------------------------------ self-intersection */
 
@@ -226,6 +247,12 @@ export function validateClusterGeometry(input: unknown): GeometryValidationResul
   const errors: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   const done = (): GeometryValidationResult => ({ ok: false, errors, warnings });
+  // the cap bounds the cost of everything below, on anonymous endpoints too
+  const vertices = countPositions(input, GEOMETRY_MAX_VERTICES);
+  if (vertices > GEOMETRY_MAX_VERTICES) {
+    errors.push(issue('too-many-vertices', `Hình học có hơn ${GEOMETRY_MAX_VERTICES} đỉnh`, `The geometry has more than ${GEOMETRY_MAX_VERTICES} vertices`, { count: 1 }));
+    return done();
+  }
 
   if (!isObj(input) || typeof input.type !== 'string') {
     errors.push(issue('invalid-geojson', 'Dữ liệu không phải GeoJSON (thiếu thuộc tính "type")', 'Not GeoJSON (no "type" member)'));

@@ -5,6 +5,7 @@ import type { PageProps } from '../../app/route-types.ts';
 import { useLocale, useT } from '../../i18n/index.tsx';
 import { formatDateTime } from '../../clusters/HistoryPanel.tsx';
 import { dict } from './i18n.ts';
+import { PASSWORD_MIN_CHARS } from '@domain/password-policy';
 import './admin-users.css';
 
 interface UserRow {
@@ -142,7 +143,7 @@ export default function AdminUsersPage(_props: PageProps) {
             </label>
             <label className="form__field">
               <span className="form__label">{t('password')}</span>
-              <input className="input" type="password" name="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required minLength={8} />
+              <input className="input" type="password" name="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required minLength={PASSWORD_MIN_CHARS} />
               <span className="ca-hint">{t('passwordHint')}</span>
               {fieldError('password')}
             </label>

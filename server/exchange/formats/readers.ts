@@ -18,6 +18,8 @@ import { kml as kmlToGeoJson } from '@tmcw/togeojson';
 import { decodeText, detectEncoding, encodingFromCpg, type TextEncodingName } from './encoding.ts';
 import { parsePrj, parseCrsParam, VN2000_TM3_BY_MERIDIAN } from './crs.ts';
 import { parseWkt } from './wkt.ts';
+import { FileFormatError } from './errors.ts';
+import { assertSafeXml, assertSafeZip, inflatedSizeGuard } from './archive-safety.ts';
 
 export type ImportFormat = 'geojson' | 'kml' | 'kmz' | 'shapefile' | 'csv';
 
@@ -44,14 +46,7 @@ export interface OpenedFile {
   close(): Promise<void>;
 }
 
-export class FileFormatError extends Error {
-  constructor(
-    message: string,
-    readonly code = 'unreadable-file',
-  ) {
-    super(message);
-  }
-}
+export { FileFormatError };
 
 async function head(file: string, bytes: number): Promise<Buffer> {
   const fh = await open(file, 'r');
@@ -110,6 +105,7 @@ async function openGeoJson(file: string): Promise<OpenedFile> {
 
 function openKml(bytes: Buffer, format: 'kml' | 'kmz'): OpenedFile {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  assertSafeXml(text);
   let doc: ReturnType<DOMParser['parseFromString']>;
   try {
     doc = new DOMParser().parseFromString(text, 'text/xml');
@@ -136,12 +132,17 @@ async function openZip(file: string): Promise<OpenedFile> {
   } catch (err) {
     throw new FileFormatError(`Unreadable zip archive: ${(err as Error).message}`);
   }
+  assertSafeZip(zip);
   const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir && !/(^|\/)__MACOSX\//.test(n));
   const shp = names.find((n) => n.toLowerCase().endsWith('.shp'));
   if (!shp) {
     const kml = names.find((n) => n.toLowerCase().endsWith('.kml'));
     if (!kml) throw new FileFormatError('The zip holds neither a .shp nor a .kml file', 'unsupported-format');
-    return openKml(await zip.file(kml)!.async('nodebuffer'), 'kmz');
+    const chunks: Buffer[] = [];
+    const guard = inflatedSizeGuard(kml);
+    guard.on('data', (c: Buffer) => chunks.push(c));
+    await pipeline(zip.file(kml)!.nodeStream('nodebuffer'), guard);
+    return openKml(Buffer.concat(chunks), 'kmz');
   }
   const base = shp.slice(0, -4);
   const sibling = (ext: string) => names.find((n) => n.toLowerCase() === `${base}.${ext}`.toLowerCase());
@@ -149,11 +150,19 @@ async function openZip(file: string): Promise<OpenedFile> {
   if (!dbf) throw new FileFormatError(`${shp} has no .dbf alongside`, 'missing-dbf');
   const dir = await mkdtemp(path.join(tmpdir(), 'ca-import-'));
   const extract = async (name: string, to: string) => {
-    await pipeline(zip.file(name)!.nodeStream('nodebuffer'), createWriteStream(path.join(dir, to)));
+    await pipeline(zip.file(name)!.nodeStream('nodebuffer'), inflatedSizeGuard(name), createWriteStream(path.join(dir, to)));
     return path.join(dir, to);
   };
-  const shpPath = await extract(shp, 'layer.shp');
-  const dbfPath = await extract(dbf, 'layer.dbf');
+  let shpPath: string;
+  let dbfPath: string;
+  try {
+    shpPath = await extract(shp, 'layer.shp');
+    dbfPath = await extract(dbf, 'layer.dbf');
+  } catch (err) {
+    // the folder goes on every path, a refused member included
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   const prjName = sibling('prj');
   const cpgName = sibling('cpg');
   const prjText = prjName ? await zip.file(prjName)!.async('string') : null;
