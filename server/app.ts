@@ -22,6 +22,7 @@ import { createOgcRouter } from './ogc/ogc.router.ts';
 import { createTilesRouter } from './tiles/tiles.router.ts';
 import { createPublicDataRouter } from './public-data/public-data.router.ts';
 import { createExchangeRouter } from './exchange/exchange.router.ts';
+import { createOpenApiRouter } from './openapi/openapi.router.ts';
 
 export const JSON_BODY_LIMIT = '5mb';
 
@@ -55,6 +56,7 @@ export function createApp(input: AppContextInput): Express {
 
   const api = express.Router();
   api.use(createHealthRouter(ctx));
+  api.use(createOpenApiRouter());
   api.use(createAuthRouter(ctx));
   api.use(createGeographyRouter(ctx));
   api.use('/basemap', createBasemapRouter(ctx));

@@ -48,7 +48,8 @@ export function createClustersRouter(ctx: AppContext): Router {
   });
 
   router.get('/clusters/review-queue', async (req, res) => {
-    res.set('Cache-Control', 'no-store').type(GEOJSON).json(await service.reviewQueue(req.user));
+    const queue = await service.reviewQueue(req.user); // first: a refusal is application/json, not GeoJSON
+    res.set('Cache-Control', 'no-store').type(GEOJSON).json(queue);
   });
 
   router.get('/clusters/:id', async (req, res) => {

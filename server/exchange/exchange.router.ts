@@ -51,7 +51,8 @@ export function createExchangeRouter(ctx: AppContext): Router {
   });
 
   router.get('/imports/:id/features', async (req, res) => {
-    res.set('Cache-Control', 'no-store').type('application/geo+json').send(await imports.preview(req.user, req.params.id));
+    const preview = await imports.preview(req.user, req.params.id); // first: a refusal is application/json, not GeoJSON
+    res.set('Cache-Control', 'no-store').type('application/geo+json').send(preview);
   });
 
   router.put('/imports/:id/mapping', async (req, res) => {

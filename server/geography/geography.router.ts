@@ -19,7 +19,8 @@ export function createGeographyRouter(ctx: AppContext): Router {
   router.get('/provinces', async (req, res) => {
     const service = serviceFor(await publicReads(ctx, req, res, ['provinces']));
     const era = parseEra(req.query.era);
-    res.set('Cache-Control', CACHE_CONTROL).type('application/geo+json').send(await service.provinces(era));
+    const provinces = await service.provinces(era);
+    res.set('Cache-Control', CACHE_CONTROL).type('application/geo+json').send(provinces);
   });
 
   router.get('/provinces/:code', async (req, res) => {

@@ -48,7 +48,9 @@ export function createPlansRouter(ctx: AppContext): Router {
   });
 
   router.get('/plans/:id/items', async (req, res) => {
-    res.set('Cache-Control', 'private, no-cache').type('application/geo+json').json(await service.listItems(req.user, req.params.id, req.query as Record<string, unknown>));
+    // awaited first: a refusal must not go out with the GeoJSON media type
+    const items = await service.listItems(req.user, req.params.id, req.query as Record<string, unknown>);
+    res.set('Cache-Control', 'private, no-cache').type('application/geo+json').json(items);
   });
 
   router.post('/plans/:id/items', async (req, res) => {

@@ -1,0 +1,106 @@
+/**
+ * JSON Schemas of the /api resources, declared once: the OpenAPI document (`/api/openapi.json`) publishes them under
+ * components.schemas, and the contract test validates real responses against them with ajv. Plain JSON Schema (the
+ * subset shared by draft-07 and OpenAPI 3.1), so ajv reads them as they are published.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+export const ref = (name: keyof typeof schemas | string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
+const str = { type: 'string' };
+const num = { type: 'number' };
+const int = { type: 'integer' };
+const bool = { type: 'boolean' };
+const dateTime = { type: 'string', format: 'date-time' };
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+/** an object with these properties, all required unless listed as optional; further members allowed */
+export function object(properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema {
+  const required = Object.keys(properties).filter((k) => !optional.includes(k));
+  return { type: 'object', properties, ...(required.length ? { required } : {}) };
+}
+const arrayOf = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
+const listOf = (key: string, items: JsonSchema): JsonSchema => object({ [key]: arrayOf(items) });
+
+const role = { type: 'string', enum: ['planner', 'reviewer', 'ministry', 'admin'] };
+const reviewState = { type: 'string', enum: ['draft', 'submitted', 'approved', 'changes_requested'] };
+
+export const schemas: Record<string, JsonSchema> = {
+  Error: object({ error: object({ code: str, message: str, details: {} }, ['details']) }),
+  Geometry: { type: 'object', required: ['type'], properties: { type: str, coordinates: { type: 'array' }, geometries: { type: 'array' } } },
+  Feature: object({
+    type: { const: 'Feature' },
+    id: { type: ['string', 'number'] },
+    properties: nullable({ type: 'object' }),
+    geometry: nullable(ref('Geometry')),
+  }, ['id']),
+  FeatureCollection: object({ type: { const: 'FeatureCollection' }, features: arrayOf(ref('Feature')) }),
+  SessionUser: object({ id: int, username: str, role, province_code: nullable(str), display_name: nullable(str) }),
+  User: object({ id: int, username: str, role, province_code: nullable(str), display_name: nullable(str), disabled: bool, created_at: dateTime }),
+  Health: object({
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    db: object({ driver: { type: 'string', enum: ['embedded', 'native'] }, postgis: nullable(str), mvt: bool }, ['postgis', 'mvt']),
+  }),
+  Region: object({ code: str, name_vi: str, name_en: str, province_codes: arrayOf(str) }),
+  ProvinceFeature: {
+    allOf: [ref('Feature'), object({ properties: object({ code: str, name: str, short_name: str }) })],
+  },
+  ProvinceCollection: object({ type: { const: 'FeatureCollection' }, features: arrayOf(ref('ProvinceFeature')) }),
+  District: object({ code: str, name: str, province_code: str, has_geometry: bool }),
+  ClusterProperties: object({
+    id: { type: 'string', format: 'uuid' },
+    code: str,
+    name: str,
+    status: { type: 'string', enum: ['planned', 'established', 'operating', 'expanding', 'suspended', 'removed'] },
+    province_code: str,
+    district_code: nullable(str),
+    area_ha: nullable(num),
+    version: int,
+    review_state: reviewState,
+    industries: arrayOf(str),
+    communes: arrayOf(str),
+  }),
+  ClusterFeature: { allOf: [ref('Feature'), object({ id: str, properties: ref('ClusterProperties') })] },
+  ClusterCollection: object({ type: { const: 'FeatureCollection' }, features: arrayOf(ref('ClusterFeature')) }),
+  ClusterVersions: object({
+    id: str,
+    head_version: int,
+    published_version: nullable(int),
+    versions: arrayOf(object({ version: int, created_at: dateTime, review_state: reviewState, published: bool, events: arrayOf(object({ state: reviewState, at: str })) }, ['events'])),
+  }, ['head_version']),
+  Comment: object({ id: { type: ['string', 'integer'] }, body: str, created_at: dateTime }, ['created_at']),
+  Comments: listOf('comments', ref('Comment')),
+  Plan: object({
+    id: int,
+    name: str,
+    level: { type: 'string', enum: ['national', 'region', 'province'] },
+    status: { type: 'string', enum: ['draft', 'approved', 'superseded'] },
+    province_code: nullable(str),
+    horizon_year: int,
+  }),
+  Plans: listOf('plans', ref('Plan')),
+  PlanItemFeature: {
+    allOf: [ref('Feature'), object({ properties: object({ id: { type: ['string', 'integer'] }, plan_id: int, name: str, province_code: str, planned_area_ha: num, version: int }) })],
+  },
+  PlanItemCollection: object({ type: { const: 'FeatureCollection' }, features: arrayOf(ref('PlanItemFeature')) }),
+  PlanItemResult: object({ item: ref('PlanItemFeature') }),
+  PlanImportResult: object({ created: int, review_state: reviewState }),
+  StatsRow: object({
+    code: str, name: str,
+    planned_count: int, established_count: int, operating_count: int,
+    planned_ha: num, established_ha: num, industrial_land_ha: num, leased_ha: num,
+    occupancy_pct: nullable(num), wastewater_operating: int, nonconforming_count: int,
+  }),
+  Stats: object({ rows: arrayOf(ref('StatsRow')) }),
+  StatsTimeline: object({ points: arrayOf(object({ year: int, date, established_count: int, established_ha: num })) }),
+  StatsRange: object({ first: nullable(str), last: nullable(str), today: date }),
+  ImportSummary: object({ id: str, state: { type: 'string', enum: ['checking', 'ready', 'failed', 'committed'] } }),
+  Imports: listOf('imports', ref('ImportSummary')),
+  RegulationProfile: object({ id: str, document: str, title: str, effective_from: date, effective_until: nullable(date) }),
+  Downloads: listOf('downloads', object({ layer: str, title: str, licence: object({ name: str, url: str }), formats: { type: 'object', additionalProperties: str } })),
+  Opportunities: object({ clusters_with_free_land: { type: 'array' }, planned_without_investor: { type: 'array' } }),
+  ConformityReport: object({ summary: object({ clusters: int, failing: int }), clusters: { type: 'array' } }),
+  AuditEntries: listOf('entries', object({ id: int, at: dateTime, action: str, outcome: str })),
+  Screenings: listOf('screenings', { type: 'object' }),
+  /** any JSON object: routes whose body is documented by its service and not yet given a precise schema */
+  Object: { type: 'object' },
+};
