@@ -60,7 +60,7 @@ describeEachServer('hostile input corpus', (t) => {
   it.each(CORPUS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const client = c.as ? clients.get(c.as)! : t.server.client();
     const path = c.path.replace(/\{(\w+)\}/g, (_m, key: string) => ids[key] ?? '0');
-    const res = await client.request(c.method, path, c.body !== undefined ? { body: c.body, headers: c.headers } : { raw: c.raw, headers: c.headers });
+    const res = await client.request(c.method, path, c.body !== undefined ? { body: c.body, headers: c.headers } : { raw: typeof c.raw === 'string' || c.raw === undefined ? c.raw : new Uint8Array(c.raw), headers: c.headers });
     expect(res.status, `${res.status} ${res.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
     expect(res.status, `${res.status} ${res.text.slice(0, 300)}`).toBeLessThan(500);
     expect(res.body?.error, res.text.slice(0, 300)).toMatchObject({ code: expect.any(String), message: expect.any(String) });
