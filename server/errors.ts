@@ -127,6 +127,8 @@ export function errorFilter(logger: LoggerLike): ErrorRequestHandler {
       error: { code: exception.code, message: exception.message },
     };
     if (exception.details !== undefined) body.error.details = exception.details;
+    const retryAfter = (exception.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+    if (exception.status === 429 && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     res.status(exception.status).json(body);
   };
 }

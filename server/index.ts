@@ -6,6 +6,7 @@ import { seed } from './db/seed.ts';
 import { createApp } from './app.ts';
 import type { Database } from './db/database.ts';
 import { ReadRouting } from './db/read-routing.ts';
+import { removeStaleTempFiles } from './exchange/temp-files.ts';
 
 async function main() {
   let config;
@@ -39,6 +40,8 @@ async function main() {
 
   try {
     const started = Date.now();
+    const staleTempFiles = await removeStaleTempFiles();
+    if (staleTempFiles) logger.info({ removed: staleTempFiles }, 'removed temporary files left by an earlier run');
     const opened = await openDatabase(config, { owner: 'server' });
     db = opened.db;
     const seeded = await seed(db, {

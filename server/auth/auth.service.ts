@@ -6,7 +6,14 @@ import { passwordProblems } from '../domain/password-policy.ts';
 import { SessionRepository, type SessionUser } from './session.ts';
 import { ROLES, UsersRepository, type Role, type UserRow } from './users.repository.ts';
 
-export const LOGIN_LIMIT = { perUsername: 5, perIp: 20, windowMinutes: 15 } as const;
+export const LOGIN_LIMIT = { perUsernameAndIp: 5, perIp: 20, windowMinutes: 15, firstLockSeconds: 30 } as const;
+
+/** Seconds still to wait after `failures` failures, the last `sinceLastSeconds` ago: 30 s, 60 s, 120 s, … up to the window. */
+export function lockoutRemainingSeconds(failures: number, threshold: number, sinceLastSeconds: number | null): number {
+  if (failures < threshold || sinceLastSeconds === null) return 0;
+  const lock = Math.min(LOGIN_LIMIT.windowMinutes * 60, LOGIN_LIMIT.firstLockSeconds * 2 ** (failures - threshold));
+  return Math.max(0, Math.ceil(lock - sinceLastSeconds));
+}
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
 export function toSessionUser(row: UserRow): SessionUser {
@@ -34,16 +41,22 @@ export class AuthService {
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
       throw new BadRequestException('username and password are required', undefined, 'invalid-credentials-body');
     }
-    const failures = await this.db.query<{ by_user: number; by_ip: number }>(
-      `SELECT count(*) FILTER (WHERE username = $1)::int AS by_user, count(*) FILTER (WHERE ip = $2)::int AS by_ip
-       FROM login_failures WHERE failed_at > now() - make_interval(mins => $3) AND (username = $1 OR ip = $2)`,
+    // Locked per username *and* address, so nobody can lock another user out from elsewhere; each further
+    // failure doubles the wait. An address failing across many usernames is limited on its own.
+    const failures = await this.db.query<{ by_pair: number; by_ip: number; last_pair_s: number | null; last_ip_s: number | null }>(
+      `SELECT count(*) FILTER (WHERE username = $1 AND ip = $2)::int AS by_pair, count(*) FILTER (WHERE ip = $2)::int AS by_ip,
+              extract(epoch FROM now() - max(failed_at) FILTER (WHERE username = $1 AND ip = $2))::float8 AS last_pair_s,
+              extract(epoch FROM now() - max(failed_at) FILTER (WHERE ip = $2))::float8 AS last_ip_s
+       FROM login_failures WHERE failed_at > now() - make_interval(mins => $3) AND ip = $2`,
       [username, ip ?? '', LOGIN_LIMIT.windowMinutes],
     );
-    const { by_user, by_ip } = failures.rows[0];
-    if (by_user >= LOGIN_LIMIT.perUsername || by_ip >= LOGIN_LIMIT.perIp) {
-      throw new TooManyRequestsException(`Too many failed logins; try again in ${LOGIN_LIMIT.windowMinutes} minutes`, {
-        retry_after_minutes: LOGIN_LIMIT.windowMinutes,
-      });
+    const { by_pair, by_ip, last_pair_s, last_ip_s } = failures.rows[0]!;
+    const waitSeconds = Math.max(
+      lockoutRemainingSeconds(by_pair, LOGIN_LIMIT.perUsernameAndIp, last_pair_s),
+      lockoutRemainingSeconds(by_ip, LOGIN_LIMIT.perIp, last_ip_s),
+    );
+    if (waitSeconds > 0) {
+      throw new TooManyRequestsException(`Too many failed logins; try again in ${waitSeconds} s`, { retry_after_seconds: waitSeconds });
     }
     const user = await this.users.findByUsername(username);
     const ok = await verifyPassword(password, user?.password_hash ?? dummyHash());

@@ -10,20 +10,19 @@
  *   GET  /api/exports/{layer}.{geojson|kml|kmz|shp.zip|csv|gpkg|fgb}?crs=EPSG:NNNN&province=10,27
  */
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import type { AppContext } from '../context.ts';
 import { BadRequestException, PayloadTooLargeException } from '../errors.ts';
 import { ImportsService, MAX_UPLOAD_BYTES } from './imports.service.ts';
 import { ExportsService } from './exports.service.ts';
+import { uploadDir } from './temp-files.ts';
 
 export function createExchangeRouter(ctx: AppContext): Router {
   const imports = new ImportsService(ctx.db, ctx.logger);
   const exportsService = new ExportsService(ctx.db);
   const router = Router();
-  const dir = path.join(tmpdir(), 'cluster-atlas-uploads');
+  const dir = uploadDir();
   mkdirSync(dir, { recursive: true });
   // streamed to disk, never held in memory; the check reads it from there
   const upload = multer({ dest: dir, limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 20 } }).single('file');

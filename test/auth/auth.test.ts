@@ -1,3 +1,4 @@
+import { TEST_DEMO_PASSWORD } from '../setup/template.ts';
 import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -50,6 +51,21 @@ describeEachServer('auth: login, sessions, CSRF, users, audit', (t) => {
     expect(limited.body.error.code).toBe('too-many-requests');
     const refused = await t.server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'login' AND outcome = 'refused' AND username = 'planner.bacninh'");
     expect(refused.rows[0].n).toBe(5);
+  });
+
+  it('a lockout holds the username at that address only, says when to retry, and grows with each failure', async () => {
+    const attacker = t.server.client();
+    const from = { 'X-Forwarded-For': '203.0.113.9' };
+    for (let i = 0; i < 5; i++) expect((await attacker.post('/api/auth/login', { username: 'reviewer.laocai', password: `guess-${i}` }, from)).status).toBe(401);
+    const limited = await attacker.post('/api/auth/login', { username: 'reviewer.laocai', password: 'guess-again' }, from);
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(30);
+    expect(limited.body.error.details.retry_after_seconds).toBe(retryAfter);
+    // the real user, elsewhere, is not locked out by the attacker
+    const owner = await t.server.client().post('/api/auth/login', { username: 'reviewer.laocai', password: TEST_DEMO_PASSWORD }, { 'X-Forwarded-For': '198.51.100.4' });
+    expect(owner.status).toBe(200);
   });
 
   it('cookie-authenticated writes need X-CSRF-Token equal to the csrf_token cookie → else 403', async () => {

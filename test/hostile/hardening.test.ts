@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { expect, it } from 'vitest';
 import JSZip from 'jszip';
@@ -6,6 +7,7 @@ import { describeEachServer } from '../support/server.ts';
 import { kml, LAO_CAI, uploadAndCheck } from '../exchange/helpers.ts';
 import { passwordProblems } from '../../server/domain/password-policy.ts';
 import { findLimitViolations, jsonNestingDepth } from '../../server/domain/limits.ts';
+import { removeStaleTempFiles, uploadDir } from '../../server/exchange/temp-files.ts';
 
 const ring = (lon: number, lat: number, d = 0.004) => [
   [lon, lat],
@@ -41,6 +43,22 @@ it('the limits walker finds control characters, long texts, long lists, out-of-r
   for (let i = 0; i < 100_000; i++) deep = [deep];
   expect(findLimitViolations(deep)[0]).toMatchObject({ rule: 'too-deep' });
   expect(jsonNestingDepth('{"a":"[[[[[[","b":[[1]]}')).toBe(3);
+});
+
+it('removes at start the uploads and extraction folders a crash left behind, not the ones in use', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'ca-temp-test-'));
+  mkdirSync(uploadDir(root));
+  const hourAgo = (Date.now() - 2 * 3600_000) / 1000;
+  writeFileSync(path.join(uploadDir(root), 'old-upload'), 'x');
+  utimesSync(path.join(uploadDir(root), 'old-upload'), hourAgo, hourAgo);
+  writeFileSync(path.join(uploadDir(root), 'fresh-upload'), 'x');
+  mkdirSync(path.join(root, 'ca-import-old'));
+  utimesSync(path.join(root, 'ca-import-old'), hourAgo, hourAgo);
+  mkdirSync(path.join(root, 'unrelated'));
+  utimesSync(path.join(root, 'unrelated'), hourAgo, hourAgo);
+  expect(await removeStaleTempFiles({ root })).toBe(2);
+  expect(readdirSync(uploadDir(root))).toEqual(['fresh-upload']);
+  expect(readdirSync(root).sort()).toEqual(['cluster-atlas-uploads', 'unrelated']);
 });
 
 describeEachServer('hardening', (t) => {

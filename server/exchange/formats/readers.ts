@@ -19,6 +19,7 @@ import { decodeText, detectEncoding, encodingFromCpg, type TextEncodingName } fr
 import { parsePrj, parseCrsParam, VN2000_TM3_BY_MERIDIAN } from './crs.ts';
 import { parseWkt } from './wkt.ts';
 import { FileFormatError } from './errors.ts';
+import { IMPORT_TMP_PREFIX } from '../temp-files.ts';
 import { assertSafeXml, assertSafeZip, inflatedSizeGuard } from './archive-safety.ts';
 
 export type ImportFormat = 'geojson' | 'kml' | 'kmz' | 'shapefile' | 'csv';
@@ -148,7 +149,7 @@ async function openZip(file: string): Promise<OpenedFile> {
   const sibling = (ext: string) => names.find((n) => n.toLowerCase() === `${base}.${ext}`.toLowerCase());
   const dbf = sibling('dbf');
   if (!dbf) throw new FileFormatError(`${shp} has no .dbf alongside`, 'missing-dbf');
-  const dir = await mkdtemp(path.join(tmpdir(), 'ca-import-'));
+  const dir = await mkdtemp(path.join(tmpdir(), IMPORT_TMP_PREFIX));
   const extract = async (name: string, to: string) => {
     await pipeline(zip.file(name)!.nodeStream('nodebuffer'), inflatedSizeGuard(name), createWriteStream(path.join(dir, to)));
     return path.join(dir, to);
