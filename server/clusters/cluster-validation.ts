@@ -150,19 +150,9 @@ export async function validateClusterFeature(q: Queryable, feature: { geometry: 
         }
       }
       if (value.status !== 'removed') {
-        const overlaps = await repo.overlaps(geometry, options.selfId ?? null, MIN_OVERLAP_HA);
-        report.overlaps = overlaps.map(({ cluster_id, code, overlap_ha }) => ({ cluster_id, code, overlap_ha }));
-        for (const o of overlaps) {
-          errors.push({
-            code: 'overlap',
-            message: `Chồng lấn ${o.overlap_ha.toFixed(4)} ha với cụm công nghiệp ${o.code}`,
-            message_en: `Overlaps cluster ${o.code} by ${o.overlap_ha.toFixed(4)} ha`,
-            cluster_id: o.cluster_id,
-            other_code: o.code,
-            overlap_ha: o.overlap_ha,
-            location: pointXY(o.location),
-          });
-        }
+        const found = await findOverlaps(repo, geometry, options.selfId ?? null);
+        report.overlaps = found.overlaps;
+        errors.push(...found.issues);
       }
     }
   }
@@ -171,6 +161,26 @@ export async function validateClusterFeature(q: Queryable, feature: { geometry: 
 }
 
 /** The exception for a failed report: 422 invalid-geometry when any geometry problem, else 422 invalid-attributes. */
+/**
+ * Overlaps with other active clusters, as issues. Run once in validation and again inside the writing
+ * transaction under the cluster-geometry lock, where concurrent writers are serialised.
+ */
+export async function findOverlaps(repo: ClustersRepository, geometry: Geometry, selfId: string | null) {
+  const rows = await repo.overlaps(geometry, selfId, MIN_OVERLAP_HA);
+  return {
+    overlaps: rows.map(({ cluster_id, code, overlap_ha }) => ({ cluster_id, code, overlap_ha })),
+    issues: rows.map((o) => ({
+      code: 'overlap' as const,
+      message: `Chồng lấn ${o.overlap_ha.toFixed(4)} ha với cụm công nghiệp ${o.code}`,
+      message_en: `Overlaps cluster ${o.code} by ${o.overlap_ha.toFixed(4)} ha`,
+      cluster_id: o.cluster_id,
+      other_code: o.code,
+      overlap_ha: o.overlap_ha,
+      location: pointXY(o.location),
+    })),
+  };
+}
+
 export function validationException(report: ClusterValidationReport) {
   const geometric = report.errors.some((e) => GEOMETRY_CODES.has(e.code) && !e.field);
   const first = report.errors[0];

@@ -1,14 +1,14 @@
 import type { Geometry } from 'geojson';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { canSeeUnpublished } from '../auth/auth.middleware.ts';
-import { BadRequestException, ConflictException, ForbiddenException, NotFoundException, UnauthorizedException } from '../errors.ts';
+import { BadRequestException, ConflictException, ForbiddenException, InvalidGeometryException, NotFoundException, UnauthorizedException } from '../errors.ts';
 import { CLUSTER_ATTRIBUTE_FIELDS, CLUSTER_STATUSES } from '../domain/cluster-attributes.ts';
 import { decide, versionHistory, type ReviewAction } from '../versioning/review-workflow.ts';
 import { PreconditionRequiredException, VersioningService } from '../versioning/versioning.service.ts';
 import type { CommentRecord } from '../versioning/versioned.repository.ts';
 import { ClustersRepository, type ClusterDraft, type ClusterRow, type ListFilter } from './clusters.repository.ts';
-import { assertFeatureBody, validateClusterFeature, validationException, type ClusterValidationReport } from './cluster-validation.ts';
+import { assertFeatureBody, findOverlaps, validateClusterFeature, validationException, type ClusterValidationReport } from './cluster-validation.ts';
 import { escapeLike, normalizeSearchText } from './search-text.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,6 +45,22 @@ function csv(value: unknown): string[] | null {
   return list.length ? list : null;
 }
 
+/** One advisory lock for every boundary write: writes are rare, and an overlap can cross province edges. */
+export const CLUSTER_GEOMETRY_LOCK = 0x63636e31; // "ccn1"
+
+/**
+ * The overlap check again, inside the writing transaction and under the lock: two concurrent creates or an
+ * edit and a create onto the same spot are serialised, and the second sees the first's committed boundary.
+ */
+async function guardClusterGeometry(tx: Queryable, draft: ClusterDraft, id: string | null): Promise<void> {
+  if (draft.attributes.status === 'removed' || !draft.geometry) return;
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [CLUSTER_GEOMETRY_LOCK]);
+  const found = await findOverlaps(new ClustersRepository(tx), draft.geometry, id);
+  if (found.issues.length) {
+    throw new InvalidGeometryException(`Invalid cluster boundary — ${found.issues[0]!.message_en}`, { ok: false, errors: found.issues, warnings: [], overlaps: found.overlaps });
+  }
+}
+
 /** The registry: reads pick the version the viewer may see; writes go through the generic VersioningService. */
 export class ClustersService {
   readonly versioning: VersioningService<ClusterDraft>;
@@ -52,7 +68,11 @@ export class ClustersService {
 
   constructor(private readonly db: Database) {
     this.repo = new ClustersRepository(db);
-    this.versioning = new VersioningService<ClusterDraft>(db, { entityType: 'cluster', repository: (q) => new ClustersRepository(q) });
+    this.versioning = new VersioningService<ClusterDraft>(db, {
+      entityType: 'cluster',
+      repository: (q) => new ClustersRepository(q),
+      guardWrite: guardClusterGeometry,
+    });
   }
 
   /* ----------------------------------------------------------------------- reads */

@@ -36,6 +36,11 @@ export interface VersioningOptions<TDraft> {
   /** audit entity_type and action prefix, e.g. 'cluster' → 'cluster.update' */
   entityType: string;
   repository: (q: Queryable) => VersionedRepository<TDraft>;
+  /**
+   * Runs inside the writing transaction before a version is stored: checks that must see concurrent writes
+   * (a cluster boundary overlapping another) belong here, under a lock they take themselves.
+   */
+  guardWrite?: (tx: Queryable, draft: TDraft, id: string | null) => Promise<void>;
 }
 
 export interface WriteResult {
@@ -76,6 +81,7 @@ export class VersioningService<TDraft> {
       const actor = this.assertAllowed(ctx, 'edit', provinceCode);
       return this.db.transaction(async (tx) => {
         const repo = this.options.repository(tx);
+        await this.options.guardWrite?.(tx, draft, null);
         const id = await repo.createEntity(draft, actor);
         await repo.insertVersion(id, 1, draft, actor.id, comment);
         await repo.insertReviewEvent(id, 1, 'draft', actor.id, comment);
@@ -111,7 +117,9 @@ export class VersioningService<TDraft> {
           throw new ConflictException(`Version ${head.head_version} is under review; ask the reviewer to request changes first`, { current_version: head.head_version, review_state: head.head_state }, 'under-review');
         }
         const version = head.head_version + 1;
-        await repo.insertVersion(id, version, typeof draft === 'function' ? (draft as (h: EntityHead) => TDraft)(head) : draft, actor.id, comment);
+        const stored = typeof draft === 'function' ? (draft as (h: EntityHead) => TDraft)(head) : draft;
+        await this.options.guardWrite?.(tx, stored, id);
+        await repo.insertVersion(id, version, stored, actor.id, comment);
         await repo.insertReviewEvent(id, version, 'draft', actor.id, comment);
         await repo.setHead(id, version);
         await this.audit(tx, ctx, action, id, head.head_version, version, details);
