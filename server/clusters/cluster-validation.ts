@@ -4,9 +4,10 @@
  * preview, province containment with a 50 m tolerance, overlap with other active clusters, areas).
  * The same report is the body of POST /api/clusters/validate and the `details` of a 422.
  */
-import type { Geometry, MultiPolygon, Polygon } from 'geojson';
+import type { Geometry, MultiPolygon, Point, Polygon } from 'geojson';
 import type { Queryable } from '../db/database.ts';
-import { validateClusterGeometry, type ValidationIssue } from '../domain/geometry-validation.ts';
+import { geometryTypeOf, validateClusterShape, type ValidationIssue } from '../domain/geometry-validation.ts';
+import { boundaryStatusFits, boundaryStatusLabels, declaredAreaHa, declaredAreaMismatch, defaultBoundaryStatus } from '../domain/boundary.ts';
 import { validateClusterAttributes, type ClusterAttributes } from '../domain/cluster-attributes.ts';
 import { BadRequestException, InvalidGeometryException, UnprocessableEntityException } from '../errors.ts';
 import { ClustersRepository } from './clusters.repository.ts';
@@ -30,8 +31,11 @@ export interface ClusterValidationReport {
   ok: boolean;
   errors: ReportIssue[];
   warnings: ReportIssue[];
-  /** the cleaned boundary (duplicate consecutive vertices removed, 2D) when the geometry passed */
-  geometry: Polygon | MultiPolygon | null;
+  /**
+   * the cleaned boundary (duplicate consecutive vertices removed, 2D) when the geometry passed; the location
+   * Point of a cluster without a boundary; PostGIS's repair of an invalid provisional boundary
+   */
+  geometry: Polygon | MultiPolygon | Point | null;
   /** PostGIS's verdict when it was asked */
   postgis?: { valid: boolean; reason: string; location: [number, number] | null };
   /** ST_MakeValid's repair of an invalid boundary, for the editor to offer */
@@ -47,8 +51,11 @@ export interface ClusterValidationReport {
 const GEOMETRY_CODES = new Set([
   'invalid-geojson', 'missing-geometry', 'unsupported-geometry-type', 'empty-geometry', 'invalid-coordinate',
   'non-finite-coordinate', 'ring-not-closed', 'ring-too-short', 'outside-vietnam', 'swapped-coordinates',
-  'self-intersection', 'postgis-invalid', 'outside-province', 'overlap',
+  'self-intersection', 'postgis-invalid', 'outside-province', 'overlap', 'boundary-status-mismatch',
 ]);
+
+/** Errors of the hard geometry validation that a provisional (approximate) boundary only gets as warnings. */
+const PROVISIONAL_SOFT_CODES = new Set(['postgis-invalid', 'outside-province', 'overlap']);
 
 const pointXY = (g: Geometry | null | undefined): [number, number] | undefined =>
   g && g.type === 'Point' ? [g.coordinates[0]!, g.coordinates[1]!] : undefined;
@@ -75,13 +82,28 @@ export interface ValidateOptions {
 
 export async function validateClusterFeature(q: Queryable, feature: { geometry: unknown; properties: unknown }, options: ValidateOptions = {}): Promise<ClusterValidationReport> {
   const repo = new ClustersRepository(q);
-  const geo = validateClusterGeometry(feature);
   const props = feature.properties ?? {};
   const attrs = validateClusterAttributes(props);
+  // the boundary status: stated, or implied by the geometry (a Point has none, a polygon is surveyed)
+  const geometryType = geometryTypeOf(feature);
+  const boundaryStatus = attrs.value.boundary_status ?? defaultBoundaryStatus(geometryType);
+  const provisional = boundaryStatus === 'provisional';
+  const geo = validateClusterShape(feature, { provisional });
   const errors: ReportIssue[] = [...geo.errors.map(fromPure), ...attrs.errors.map((e) => ({ ...e }))];
   const warnings: ReportIssue[] = [...geo.warnings.map(fromPure), ...attrs.warnings.map((w) => ({ ...w }))];
   const value = attrs.value;
   value.status ??= 'planned';
+  value.boundary_status = boundaryStatus;
+  if (geometryType !== null && !boundaryStatusFits(boundaryStatus, geometryType)) {
+    errors.push(
+      geometryType === 'Point'
+        ? { field: 'boundary_status', code: 'boundary-status-mismatch', message: `Cụm chỉ có điểm vị trí thì tình trạng ranh giới phải là "none" (${boundaryStatusLabels.none.vi})`, message_en: 'A cluster located by a Point has boundary_status "none"' }
+        : { field: 'boundary_status', code: 'boundary-status-mismatch', message: 'Cụm đã có ranh giới (đa giác) thì tình trạng ranh giới phải là "provisional" hoặc "surveyed"', message_en: 'A cluster with a boundary polygon has boundary_status "provisional" or "surveyed", not "none"' },
+    );
+  }
+  if (boundaryStatus === 'none' && declaredAreaHa(value as unknown as Record<string, unknown>) === null) {
+    warnings.push({ field: 'declared_area_ha', code: 'missing-declared-area', message: 'Cụm chưa có ranh giới nên cần diện tích công bố (declared_area_ha) để thống kê', message_en: 'A cluster without a boundary needs declared_area_ha for the figures' });
+  }
 
   // identity: province and code are fixed once the cluster exists
   if (options.fixed) {
@@ -125,10 +147,19 @@ export async function validateClusterFeature(q: Queryable, feature: { geometry: 
   }
 
   if (geo.ok) {
-    const geometry = geo.geometry!;
+    let geometry = geo.geometry!;
     const pg = await repo.postgisValidity(geometry);
     report.postgis = { valid: pg.valid, reason: pg.reason, location: pointXY(pg.location) ?? null };
-    if (!pg.valid) {
+    const preview = pg.preview as Polygon | MultiPolygon | null;
+    const repairable = provisional && !pg.valid && preview !== null && (preview.type === 'Polygon' || preview.type === 'MultiPolygon') && preview.coordinates.length > 0;
+    if (repairable) {
+      // a provisional boundary is approximate: store PostGIS's repair and say so, instead of refusing it
+      report.make_valid_preview = pg.preview;
+      geometry = preview;
+      report.geometry = preview;
+      warnings.push({ code: 'postgis-invalid', message: `PostGIS: hình học không hợp lệ (${pg.reason}); ranh giới tạm được lưu theo bản sửa ST_MakeValid`, message_en: `PostGIS: invalid geometry (${pg.reason}); the provisional boundary is stored as repaired by ST_MakeValid`, reason: pg.reason, location: pointXY(pg.location), repaired: true });
+    }
+    if (!pg.valid && !repairable) {
       report.make_valid_preview = pg.preview;
       errors.push({ code: 'postgis-invalid', message: `PostGIS: hình học không hợp lệ (${pg.reason})`, message_en: `PostGIS: invalid geometry (${pg.reason})`, reason: pg.reason, location: pointXY(pg.location) });
     } else {
@@ -149,11 +180,27 @@ export async function validateClusterFeature(q: Queryable, feature: { geometry: 
           });
         }
       }
-      if (value.status !== 'removed') {
+      const mismatch = declaredAreaMismatch(boundaryStatus, value.declared_area_ha, report.area_ha);
+      if (mismatch) {
+        warnings.push({
+          field: 'declared_area_ha',
+          code: 'declared-area-mismatch',
+          message: `Diện tích theo ranh giới ${mismatch.drawn_ha.toFixed(2)} ha khác diện tích công bố ${mismatch.declared_ha} ha (${mismatch.diff_pct}%)`,
+          message_en: `The drawn area ${mismatch.drawn_ha.toFixed(2)} ha differs from the declared ${mismatch.declared_ha} ha by ${mismatch.diff_pct}%`,
+          ...mismatch,
+        });
+      }
+      if (value.status !== 'removed' && geometry.type !== 'Point') {
         const found = await findOverlaps(repo, geometry, options.selfId ?? null);
         report.overlaps = found.overlaps;
         errors.push(...found.issues);
       }
+    }
+  }
+  if (provisional) {
+    // until it is surveyed, a provisional boundary's geometry problems are warnings
+    for (let i = errors.length - 1; i >= 0; i--) {
+      if (PROVISIONAL_SOFT_CODES.has(errors[i]!.code)) warnings.push({ ...errors.splice(i, 1)[0]!, provisional: true });
     }
   }
   report.ok = errors.length === 0;

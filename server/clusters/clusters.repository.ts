@@ -1,6 +1,7 @@
-import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, Geometry, MultiPolygon, Point, Polygon } from 'geojson';
 import type { Queryable } from '../db/database.ts';
 import type { ClusterAttributes } from '../domain/cluster-attributes.ts';
+import type { BoundaryStatus } from '../domain/boundary.ts';
 import type { ReviewState, WorkflowActor } from '../versioning/review-workflow.ts';
 import type { CommentRecord, EntityHead, VersionedRepository } from '../versioning/versioned.repository.ts';
 
@@ -9,7 +10,8 @@ export interface ClusterDraft {
   code: string;
   province_code: string;
   attributes: ClusterAttributes;
-  geometry: Polygon | MultiPolygon;
+  /** the boundary, or the location Point of a cluster without one (boundary_status none) */
+  geometry: Polygon | MultiPolygon | Point;
 }
 
 export interface ClusterRow {
@@ -23,6 +25,7 @@ export interface ClusterRow {
   area_ha: number;
   area_ha_vn2000: number | null;
   vn2000_epsg: number | null;
+  boundary_status: BoundaryStatus;
   created_at: Date;
   author_id: number | null;
   author_username: string | null;
@@ -77,12 +80,14 @@ export interface DiffRow {
 
 const FEATURE_COLUMNS = `
   c.id, c.code, c.province_code, c.head_version, c.published_version, v.version, v.properties,
-  v.area_ha, v.area_ha_vn2000, v.vn2000_epsg, v.created_at, v.author_id,
+  v.area_ha, v.area_ha_vn2000, v.vn2000_epsg, v.boundary_status, v.created_at, v.author_id,
   u.username AS author_username, u.display_name AS author_display_name,
   (SELECT e.state FROM cluster_review_events e WHERE e.cluster_id = c.id AND e.version = v.version ORDER BY e.id DESC LIMIT 1) AS review_state,
   ST_AsGeoJSON(v.geom)::json AS geometry`;
 
-const GEOM_FROM_JSON = `ST_Multi(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)))`;
+// a boundary is stored as a MultiPolygon, a cluster without one as its location Point (sql/090)
+const GEOM_FROM_JSON = `(SELECT CASE WHEN GeometryType(r.g) = 'POINT' THEN r.g ELSE ST_Multi(r.g) END
+                         FROM (SELECT ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) AS g) r)`;
 
 /** All SQL of the cluster registry; the VersionedRepository part plugs clusters into the generic workflow. */
 export class ClustersRepository implements VersionedRepository<ClusterDraft> {
@@ -121,11 +126,12 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
       `WITH g AS (SELECT ${GEOM_FROM_JSON} AS geom),
             z AS (SELECT epsg FROM province_vn2000_zones WHERE province_code = $5)
        INSERT INTO cluster_versions (cluster_id, version, author_id, comment, properties, name, status, province_code, district_code,
-                                     geom, area_ha, area_ha_vn2000, vn2000_epsg)
+                                     geom, area_ha, area_ha_vn2000, vn2000_epsg, boundary_status)
        SELECT $2, $3, $4, $6, $7, $8, $9, $5, $10, g.geom, ST_Area(g.geom::geography) / 10000,
-              ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg
+              ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg, $11
        FROM g LEFT JOIN z ON true`,
-      [JSON.stringify(draft.geometry), id, version, authorId, draft.province_code, comment, JSON.stringify(a), a.name, a.status, a.district_code],
+      [JSON.stringify(draft.geometry), id, version, authorId, draft.province_code, comment, JSON.stringify(a), a.name, a.status, a.district_code,
+        a.boundary_status ?? (draft.geometry.type === 'Point' ? 'none' : 'surveyed')],
     );
   }
 

@@ -53,7 +53,8 @@ export const CLUSTER_GEOMETRY_LOCK = 0x63636e31; // "ccn1"
  * edit and a create onto the same spot are serialised, and the second sees the first's committed boundary.
  */
 async function guardClusterGeometry(tx: Queryable, draft: ClusterDraft, id: string | null): Promise<void> {
-  if (draft.attributes.status === 'removed' || !draft.geometry) return;
+  // a location point overlaps nothing; a provisional boundary's overlaps are warnings (validateClusterFeature)
+  if (draft.attributes.status === 'removed' || !draft.geometry || draft.geometry.type === 'Point' || draft.attributes.boundary_status === 'provisional') return;
   await tx.query('SELECT pg_advisory_xact_lock($1)', [CLUSTER_GEOMETRY_LOCK]);
   const found = await findOverlaps(new ClustersRepository(tx), draft.geometry, id);
   if (found.issues.length) {
@@ -366,6 +367,9 @@ export class ClustersService {
       area_ha: row.area_ha,
       area_ha_vn2000: row.area_ha_vn2000,
       vn2000_epsg: row.vn2000_epsg,
+      // the column is the truth (versions stored before sql/090 have it only there, as surveyed)
+      boundary_status: row.boundary_status,
+      declared_area_ha: row.properties.declared_area_ha ?? null,
       version: row.version,
       review_state: row.review_state,
       published_version: row.published_version,

@@ -5,6 +5,7 @@
  */
 import { HAZARD_CLASSES, type HazardClass } from './hazard.ts';
 import { isIsoDate } from './dates.ts';
+import { BOUNDARY_STATUSES, boundaryStatusLabels, type BoundaryStatus } from './boundary.ts';
 
 export const CLUSTER_STATUSES = ['planned', 'established', 'operating', 'expanding', 'suspended', 'removed'] as const;
 export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
@@ -42,6 +43,10 @@ export interface ClusterAttributes {
   wastewater: WastewaterState | null;
   hazard_class: HazardClass | null;
   investment_capital_bn_vnd: number | null;
+  /** none (a location point only), provisional (approximate boundary) or surveyed; see domain/boundary.ts */
+  boundary_status: BoundaryStatus | null;
+  /** The area the cluster declares (a registry's figure), compared with the drawn boundary. */
+  declared_area_ha: number | null;
 }
 
 export type ClusterAttributeField = keyof ClusterAttributes;
@@ -70,6 +75,8 @@ export const CLUSTER_ATTRIBUTE_FIELDS = [
   'wastewater',
   'hazard_class',
   'investment_capital_bn_vnd',
+  'boundary_status',
+  'declared_area_ha',
 ] as const satisfies readonly ClusterAttributeField[];
 
 /** What kind of value each attribute holds (exports' column types, the OGC queryables' JSON Schema). */
@@ -99,6 +106,8 @@ export const CLUSTER_ATTRIBUTE_KINDS = {
   wastewater: 'text',
   hazard_class: 'text',
   investment_capital_bn_vnd: 'number',
+  boundary_status: 'text',
+  declared_area_ha: 'number',
 } as const satisfies Record<ClusterAttributeField, AttributeKind>;
 
 /** The allowed values of the enumerated attributes. */
@@ -107,6 +116,7 @@ export const CLUSTER_ATTRIBUTE_ENUMS: Partial<Record<ClusterAttributeField, read
   plan_phase: PLAN_PHASES,
   wastewater: WASTEWATER_STATES,
   hazard_class: HAZARD_CLASSES,
+  boundary_status: BOUNDARY_STATUSES,
 };
 
 export type AttributeErrorCode =
@@ -167,6 +177,8 @@ export const labels = {
     wastewater: { vi: 'Hệ thống xử lý nước thải tập trung', en: 'Central wastewater treatment' },
     hazard_class: { vi: 'Cấp độc hại', en: 'Hazard class' },
     investment_capital_bn_vnd: { vi: 'Vốn đầu tư hạ tầng (tỷ đồng)', en: 'Infrastructure investment (bn VND)' },
+    boundary_status: { vi: 'Tình trạng ranh giới', en: 'Boundary status' },
+    declared_area_ha: { vi: 'Diện tích công bố (ha)', en: 'Declared area (ha)' },
   } satisfies Record<ClusterAttributeField, Bi>,
   status: {
     planned: { vi: 'Trong quy hoạch', en: 'Planned' },
@@ -193,6 +205,7 @@ export const labels = {
     IV: { vi: 'Cấp IV', en: 'Class IV' },
     V: { vi: 'Cấp V', en: 'Class V' },
   } satisfies Record<HazardClass, Bi>,
+  boundary_status: boundaryStatusLabels,
 } as const;
 
 /** Leased share of industrial land in %, or null when industrial land is 0/unknown (no denominator). */
@@ -205,7 +218,7 @@ export function occupancyPct(leased: number | null | undefined, industrial: numb
 /** Percentage points of disagreement tolerated between a stored occupancy_pct and leased/industrial. */
 const OCCUPANCY_TOLERANCE_PP = 0.5;
 
-const NUMBER_FIELDS = ['planned_area_ha', 'industrial_land_ha', 'leased_ha', 'investment_capital_bn_vnd'] as const;
+const NUMBER_FIELDS = ['planned_area_ha', 'industrial_land_ha', 'leased_ha', 'investment_capital_bn_vnd', 'declared_area_ha'] as const;
 const INTEGER_FIELDS = ['tenants', 'workers'] as const;
 const STRING_FIELDS = ['code', 'decision_no', 'decision_authority', 'investor'] as const;
 
@@ -234,6 +247,8 @@ function emptyAttributes(): ClusterAttributes {
     wastewater: null,
     hazard_class: null,
     investment_capital_bn_vnd: null,
+    boundary_status: null,
+    declared_area_ha: null,
   };
 }
 
@@ -294,7 +309,7 @@ export function validateClusterAttributes(props: unknown): AttributeValidationRe
   stringList('communes');
   stringList('industries');
 
-  const enumField = <T extends string>(f: 'status' | 'plan_phase' | 'wastewater' | 'hazard_class', allowed: readonly T[]) => {
+  const enumField = <T extends string>(f: 'status' | 'plan_phase' | 'wastewater' | 'hazard_class' | 'boundary_status', allowed: readonly T[]) => {
     const v = p[f];
     if (isAbsent(v)) return;
     if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
@@ -305,6 +320,7 @@ export function validateClusterAttributes(props: unknown): AttributeValidationRe
   enumField('plan_phase', PLAN_PHASES);
   enumField('wastewater', WASTEWATER_STATES);
   enumField('hazard_class', HAZARD_CLASSES);
+  enumField('boundary_status', BOUNDARY_STATUSES);
 
   if (!isAbsent(p.decision_date)) {
     if (!isIsoDate(p.decision_date)) {

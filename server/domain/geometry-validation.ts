@@ -7,7 +7,7 @@
  * at several points.
  */
 import GJV from 'geojson-validation';
-import type { MultiPolygon, Polygon, Position } from 'geojson';
+import type { MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { GEOMETRY_MAX_VERTICES } from './limits.ts';
 
 /** Generous extent of Vietnam including Hoàng Sa and Trường Sa (WGS 84 degrees, inclusive). */
@@ -242,8 +242,16 @@ function issue(code: GeometryIssueCode, message: string, message_en: string, ext
 
 const fmt = (p: XY) => `[${p[0]}, ${p[1]}]`;
 
+export interface GeometryValidationOptions {
+  /**
+   * A provisional (approximate) boundary: a self-intersection is a warning, not an error, and the geometry is
+   * returned as drawn (the server stores PostGIS's repair of it).
+   */
+  provisional?: boolean;
+}
+
 /** Validates a GeoJSON Feature or geometry meant as a cluster boundary (Polygon/MultiPolygon). */
-export function validateClusterGeometry(input: unknown): GeometryValidationResult {
+export function validateClusterGeometry(input: unknown, options: GeometryValidationOptions = {}): GeometryValidationResult {
   const errors: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   const done = (): GeometryValidationResult => ({ ok: false, errors, warnings });
@@ -375,8 +383,12 @@ export function validateClusterGeometry(input: unknown): GeometryValidationResul
   const x = findSelfIntersection(cleaned);
   if (x) {
     const [[p1, r1, e1], [p2, r2, e2]] = x.edges;
-    errors.push(issue('self-intersection', `Ranh giới tự cắt tại ${fmt(x.location)} (cạnh ${e1} vòng ${r1} đa giác ${p1} và cạnh ${e2} vòng ${r2} đa giác ${p2})${x.count > 1 ? `; tổng ${x.count} chỗ` : ''}`, `Boundary self-intersects at ${fmt(x.location)} (edge ${e1} of ring ${r1}, polygon ${p1} and edge ${e2} of ring ${r2}, polygon ${p2})${x.count > 1 ? `; ${x.count} in total` : ''}`, { location: x.location, count: x.count, path: polyPath(p1) }));
-    return done();
+    const found = issue('self-intersection', `Ranh giới tự cắt tại ${fmt(x.location)} (cạnh ${e1} vòng ${r1} đa giác ${p1} và cạnh ${e2} vòng ${r2} đa giác ${p2})${x.count > 1 ? `; tổng ${x.count} chỗ` : ''}`, `Boundary self-intersects at ${fmt(x.location)} (edge ${e1} of ring ${r1}, polygon ${p1} and edge ${e2} of ring ${r2}, polygon ${p2})${x.count > 1 ? `; ${x.count} in total` : ''}`, { location: x.location, count: x.count, path: polyPath(p1) });
+    if (!options.provisional) {
+      errors.push(found);
+      return done();
+    }
+    warnings.push(found);
   }
 
   /* generic GeoJSON conformance of the wrapper (bbox, Feature members); the library throws on some malformed input */
@@ -394,4 +406,52 @@ export function validateClusterGeometry(input: unknown): GeometryValidationResul
   const geometry: Polygon | MultiPolygon =
     type === 'Polygon' ? { type: 'Polygon', coordinates: cleaned[0]! } : { type: 'MultiPolygon', coordinates: cleaned };
   return { ok: true, errors, warnings, geometry };
+}
+
+export interface ShapeValidationResult {
+  ok: boolean;
+  errors: ValidationIssue[];
+  warnings: ValidationIssue[];
+  /** Cleaned 2D geometry; present only when ok. */
+  geometry?: Polygon | MultiPolygon | Point;
+}
+
+/** The geometry type of a Feature or geometry object, if it has one. */
+export function geometryTypeOf(input: unknown): string | null {
+  if (!isObj(input)) return null;
+  const g = input.type === 'Feature' ? input.geometry : input;
+  return isObj(g) && typeof g.type === 'string' ? g.type : null;
+}
+
+/**
+ * A cluster's geometry: a boundary (see validateClusterGeometry) or, for a cluster without a boundary yet, its
+ * location Point (finite, in Vietnam, and not lat/lon swapped).
+ */
+export function validateClusterShape(input: unknown, options: GeometryValidationOptions = {}): ShapeValidationResult {
+  if (geometryTypeOf(input) !== 'Point') return validateClusterGeometry(input, options);
+  const errors: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
+  const g = (isObj(input) && input.type === 'Feature' ? input.geometry : input) as Record<string, unknown>;
+  const pos = g.coordinates;
+  const path = [...(isObj(input) && input.type === 'Feature' ? ['geometry'] : []), 'coordinates'];
+  if (!Array.isArray(pos) || pos.length < 2 || !pos.every((n) => typeof n === 'number')) {
+    errors.push(issue('invalid-coordinate', `Toạ độ điểm không hợp lệ: ${JSON.stringify(pos)}`, `Invalid point position: ${JSON.stringify(pos)}`, { path }));
+    return { ok: false, errors, warnings };
+  }
+  if (!pos.every((n) => Number.isFinite(n))) {
+    errors.push(issue('non-finite-coordinate', 'Toạ độ chứa giá trị không hữu hạn (NaN/Infinity)', 'Position contains a non-finite number (NaN/Infinity)', { path }));
+    return { ok: false, errors, warnings };
+  }
+  if (pos.length > 2) warnings.push(issue('z-dropped', 'Đã bỏ toạ độ độ cao (Z)', 'Z (elevation) values were dropped', { path, count: 1 }));
+  const [x, y] = pos as [number, number];
+  if (!inVietnam(x, y)) {
+    if (inVietnam(y, x)) {
+      errors.push(issue('swapped-coordinates', 'Toạ độ có vẻ bị đảo vĩ độ/kinh độ (lat/lon): GeoJSON yêu cầu thứ tự [kinh độ, vĩ độ]', 'Coordinates look swapped (lat/lon): GeoJSON requires [longitude, latitude] order', { location: [x, y], count: 1, path }));
+    } else {
+      const e = VIETNAM_EXTENT;
+      errors.push(issue('outside-vietnam', `Điểm ${fmt([x, y])} nằm ngoài phạm vi Việt Nam (kinh độ ${e.minLon}–${e.maxLon}, vĩ độ ${e.minLat}–${e.maxLat})`, `Point ${fmt([x, y])} is outside Vietnam (lon ${e.minLon}–${e.maxLon}, lat ${e.minLat}–${e.maxLat})`, { location: [x, y], count: 1, path }));
+    }
+    return { ok: false, errors, warnings };
+  }
+  return { ok: true, errors, warnings, geometry: { type: 'Point', coordinates: [x, y] } };
 }

@@ -56,7 +56,8 @@ describeEachServer('cluster validation', (t) => {
   });
 
   it('geometry type, unclosed ring, short ring, outside Vietnam, swapped lat/lon → 422 naming the problem', async () => {
-    await rejects(clusterFeature({}, { type: 'Point', coordinates: [x, y] }), 'unsupported-geometry-type');
+    // a Point is a cluster without a boundary (test/clusters/boundary-status.test.ts); lines are never clusters
+    await rejects(clusterFeature({}, { type: 'LineString', coordinates: [[x, y], [x + 0.01, y]] }), 'unsupported-geometry-type');
     await rejects(clusterFeature({}, ring([[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01]])), 'ring-not-closed');
     await rejects(clusterFeature({}, ring([[x, y], [x + 0.01, y], [x, y]])), 'ring-too-short');
     await rejects(clusterFeature({}, squareAround(100.5, 13.7, 400)), 'outside-vietnam');

@@ -34,13 +34,15 @@ const valid = {
   wastewater: 'operating',
   hazard_class: 'III',
   investment_capital_bn_vnd: 350.5,
+  boundary_status: 'surveyed',
+  declared_area_ha: 50,
 };
 const errs = (props: unknown) => validateClusterAttributes(props).errors.map((e) => `${e.field}:${e.code}`);
 
 describe('contract', () => {
   it('lists exactly the agreed field names', () => {
     expect([...CLUSTER_ATTRIBUTE_FIELDS].sort()).toEqual(Object.keys(valid).sort());
-    expect(CLUSTER_ATTRIBUTE_FIELDS).toHaveLength(23);
+    expect(CLUSTER_ATTRIBUTE_FIELDS).toHaveLength(25);
   });
 
   it('enums', () => {
