@@ -282,7 +282,8 @@ export class AnalysisRepository {
 
   async clusterVersion(id: string, version: number): Promise<{ properties: Record<string, unknown>; name: string; status: string; province_code: string; district_code: string | null; geometry: unknown } | null> {
     const result = await this.db.query<{ properties: Record<string, unknown>; name: string; status: string; province_code: string; district_code: string | null; geometry: unknown }>(
-      `SELECT properties, name, status, province_code, district_code, ST_AsGeoJSON(geom, 7)::json AS geometry
+      `SELECT properties || jsonb_build_object('boundary_status', boundary_status) AS properties, name, status, province_code, district_code,
+              ST_AsGeoJSON(geom, 7)::json AS geometry
        FROM cluster_versions WHERE cluster_id = $1 AND version = $2`,
       [id, version],
     );
@@ -292,7 +293,7 @@ export class AnalysisRepository {
   /** Every cluster's visible version (for the national report), optionally in one province. */
   async visibleClusters(viewer: Viewer, province: string | null): Promise<{ id: string; code: string; version: number; province_code: string; name: string; status: string; properties: Record<string, unknown> }[]> {
     const result = await this.db.query<{ id: string; code: string; version: number; province_code: string; name: string; status: string; properties: Record<string, unknown> }>(
-      `SELECT c.id, c.code, v.version, v.province_code, v.name, v.status, v.properties
+      `SELECT c.id, c.code, v.version, v.province_code, v.name, v.status, v.properties || jsonb_build_object('boundary_status', v.boundary_status) AS properties
        FROM clusters c JOIN cluster_versions v ON v.cluster_id = c.id
         AND v.version = CASE WHEN $1::boolean OR c.province_code = $2::text THEN c.head_version ELSE c.published_version END
        WHERE ($3::text IS NULL OR c.province_code = $3)

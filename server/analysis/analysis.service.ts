@@ -6,7 +6,7 @@ import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { SessionUser } from '../auth/session.ts';
 import { canSeeUnpublished } from '../auth/auth.middleware.ts';
 import { BadRequestException, InvalidGeometryException, NotFoundException } from '../errors.ts';
-import { validateClusterGeometry } from '../domain/geometry-validation.ts';
+import { validateClusterShape } from '../domain/geometry-validation.ts';
 import { validateClusterAttributes } from '../domain/cluster-attributes.ts';
 import {
   DEFAULT_ISOLATION_TABLE,
@@ -73,10 +73,11 @@ export function viewerOf(user: SessionUser | undefined): Viewer {
  * Checks a GeoJSON geometry (or Feature) meant as a cluster boundary. A self-intersecting boundary is
  * still analysed (valid-geometry then fails); anything PostGIS could not read is a 422.
  */
-export function parseAnalysisGeometry(input: unknown): { geojson: string; selfIntersecting: boolean } {
+export function parseAnalysisGeometry(input: unknown): { geojson: string; selfIntersecting: boolean; point: boolean } {
   if (input === undefined || input === null) throw new BadRequestException('Body field "geometry" is required', { field: 'geometry' });
-  const result = validateClusterGeometry(input);
-  if (result.ok && result.geometry) return { geojson: JSON.stringify(result.geometry), selfIntersecting: false };
+  // a location Point: a cluster without a boundary, whose boundary rules are then not applicable
+  const result = validateClusterShape(input);
+  if (result.ok && result.geometry) return { geojson: JSON.stringify(result.geometry), selfIntersecting: false, point: result.geometry.type === 'Point' };
   const blocking = result.errors.filter((e) => e.code !== 'self-intersection');
   if (blocking.length > 0) {
     throw new InvalidGeometryException('The geometry is not a usable Polygon or MultiPolygon in Vietnam', { errors: result.errors });
@@ -84,7 +85,7 @@ export function parseAnalysisGeometry(input: unknown): { geojson: string; selfIn
   const raw = (input as { type?: string; geometry?: unknown }).type === 'Feature' ? (input as { geometry: unknown }).geometry : input;
   const g = raw as Polygon | MultiPolygon;
   // strip Z so ST_Force2D is the only dimension handling
-  return { geojson: JSON.stringify({ type: g.type, coordinates: g.coordinates }), selfIntersecting: true };
+  return { geojson: JSON.stringify({ type: g.type, coordinates: g.coordinates }), selfIntersecting: true, point: false };
 }
 
 const toConformityCluster = conformityClusterFromProperties;
@@ -244,9 +245,10 @@ export class AnalysisService {
 
   /** POST /analysis/check: a drawn or imported geometry with (possibly partial) attributes, nothing saved. */
   async check(body: { geometry?: unknown; attributes?: unknown; profile?: unknown }, user: SessionUser | undefined): Promise<ClusterConformity> {
-    const { geojson } = parseAnalysisGeometry(body.geometry);
+    const { geojson, point } = parseAnalysisGeometry(body.geometry);
     const attrs = body.attributes ?? {};
     const validation = validateClusterAttributes(attrs);
+    if (point) validation.value.boundary_status = 'none';
     // a drawing in progress may lack required fields (the name): those rules are then not assessed
     const blocking = validation.errors.filter((e) => e.code !== 'required');
     if (blocking.length) throw new BadRequestException('Invalid attributes', { errors: blocking }, 'invalid-attributes');

@@ -45,6 +45,8 @@ export interface ListFilter {
   bbox: [number, number, number, number] | null;
   /** normalised, LIKE-escaped */
   q: string | null;
+  /** none / provisional / surveyed (the worklist of clusters without a boundary) */
+  boundaryStatuses?: string[] | null;
   limit: number;
   offset: number;
 }
@@ -234,6 +236,7 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
        WHERE ($4::text[] IS NULL AND v.status <> 'removed' OR v.status = ANY($4::text[]))
          AND ($5::float8 IS NULL OR v.geom && ST_MakeEnvelope($5, $6, $7, $8, 4326))
          AND ($9::text IS NULL OR v.name_search LIKE '%' || $9 || '%' OR lower(c.code) LIKE '%' || $9 || '%')
+         AND ($12::text[] IS NULL OR v.boundary_status = ANY($12::text[]))
        ORDER BY c.province_code, v.name, c.id
        LIMIT $10 OFFSET $11`,
       [
@@ -248,6 +251,7 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
         f.q,
         f.limit,
         f.offset,
+        f.boundaryStatuses ?? null,
       ],
     );
     return result.rows;
@@ -262,8 +266,9 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
        WHERE ($3::text[] IS NULL OR c.province_code = ANY($3::text[]))
          AND ($4::text[] IS NULL AND v.status <> 'removed' OR v.status = ANY($4::text[]))
          AND ($5::float8 IS NULL OR v.geom && ST_MakeEnvelope($5, $6, $7, $8, 4326))
-         AND ($9::text IS NULL OR v.name_search LIKE '%' || $9 || '%' OR lower(c.code) LIKE '%' || $9 || '%')`,
-      [f.seeAllUnpublished, f.ownProvince, f.provinces, f.statuses, f.bbox?.[0] ?? null, f.bbox?.[1] ?? null, f.bbox?.[2] ?? null, f.bbox?.[3] ?? null, f.q],
+         AND ($9::text IS NULL OR v.name_search LIKE '%' || $9 || '%' OR lower(c.code) LIKE '%' || $9 || '%')
+         AND ($10::text[] IS NULL OR v.boundary_status = ANY($10::text[]))`,
+      [f.seeAllUnpublished, f.ownProvince, f.provinces, f.statuses, f.bbox?.[0] ?? null, f.bbox?.[1] ?? null, f.bbox?.[2] ?? null, f.bbox?.[3] ?? null, f.q, f.boundaryStatuses ?? null],
     );
     return result.rows[0].n;
   }

@@ -4,6 +4,7 @@
  *   POST   /api/clusters                                              Feature body → 201 Feature
  *   POST   /api/clusters/validate[?id=]                               validation report, nothing stored
  *   GET    /api/clusters/review-queue                                 submitted head versions (reviewer: own province)
+ *   GET    /api/clusters/without-boundary[?boundary_status=none,provisional&province=]  worklist (staff)
  *   GET    /api/clusters/:id[?version=N]                              Feature, ETag = version
  *   PUT    /api/clusters/:id            If-Match                      new version (draft)
  *   DELETE /api/clusters/:id            If-Match                      new version with status removed
@@ -45,6 +46,10 @@ export function createClustersRouter(ctx: AppContext): Router {
   router.post('/clusters/validate', async (req, res) => {
     const id = typeof req.query.id === 'string' && req.query.id ? req.query.id : undefined;
     res.set('Cache-Control', 'no-store').json(await service.validate(ctxOf(req), req.body, id));
+  });
+
+  router.get('/clusters/without-boundary', async (req, res) => {
+    res.set('Cache-Control', 'no-store').type(GEOJSON).json(await service.withoutBoundary(req.user, req.query));
   });
 
   router.get('/clusters/review-queue', async (req, res) => {

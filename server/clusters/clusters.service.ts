@@ -4,6 +4,7 @@ import type { SessionUser } from '../auth/session.ts';
 import { canSeeUnpublished } from '../auth/auth.middleware.ts';
 import { BadRequestException, ConflictException, ForbiddenException, InvalidGeometryException, NotFoundException, UnauthorizedException } from '../errors.ts';
 import { CLUSTER_ATTRIBUTE_FIELDS, CLUSTER_STATUSES } from '../domain/cluster-attributes.ts';
+import { BOUNDARY_STATUSES } from '../domain/boundary.ts';
 import { decide, versionHistory, type ReviewAction } from '../versioning/review-workflow.ts';
 import { PreconditionRequiredException, VersioningService } from '../versioning/versioning.service.ts';
 import type { CommentRecord } from '../versioning/versioned.repository.ts';
@@ -20,6 +21,7 @@ export interface ListQuery {
   status?: unknown;
   bbox?: unknown;
   q?: unknown;
+  boundary_status?: unknown;
   limit?: unknown;
   offset?: unknown;
 }
@@ -99,6 +101,10 @@ export class ClustersService {
       throw new BadRequestException(`limit must be 1-${LIST_MAX_LIMIT} and offset ≥ 0`, { limit: query.limit, offset: query.offset }, 'invalid-query');
     }
     const q = typeof query.q === 'string' && query.q.trim() ? escapeLike(normalizeSearchText(query.q)) : null;
+    const boundaryStatuses = csv(query.boundary_status);
+    if (boundaryStatuses?.some((s) => !(BOUNDARY_STATUSES as readonly string[]).includes(s))) {
+      throw new BadRequestException(`boundary_status must be among ${BOUNDARY_STATUSES.join(', ')}`, { boundary_status: query.boundary_status }, 'invalid-query');
+    }
     const national = user?.role === 'ministry' || user?.role === 'admin';
     const filter: ListFilter = {
       seeAllUnpublished: national,
@@ -107,6 +113,7 @@ export class ClustersService {
       statuses,
       bbox,
       q,
+      boundaryStatuses,
       limit,
       offset,
     };
@@ -118,6 +125,18 @@ export class ClustersService {
       numberMatched: matched,
       numberReturned: rows.length,
     };
+  }
+
+  /**
+   * The worklist "clusters without a boundary" (staff only): the visible version of every cluster that has only a
+   * location point (or, with boundary_status=provisional, an approximate boundary), nearest to being fixed first.
+   */
+  async withoutBoundary(user: SessionUser | undefined, query: ListQuery) {
+    if (!user) throw new UnauthorizedException('The worklist is for signed-in staff');
+    const national = user.role === 'ministry' || user.role === 'admin';
+    const provinces = csv(query.province) ?? (national ? null : [user.province_code!]);
+    const fc = await this.list(user, { ...query, province: provinces?.join(','), boundary_status: query.boundary_status ?? 'none' });
+    return fc;
   }
 
   /** Resolves a uuid or a cluster code to the id. */

@@ -17,10 +17,15 @@
  *   passes the result is `warn` (the class must be recorded), if it fails it is `fail`.
  * - within-province: the server measures outside_province_ha against the province buffered by the
  *   profile's buffer_m (50 m) to absorb boundary digitising differences; here it must be ≤ tolerance.
+ * - a cluster without a boundary (boundary_status none: a location point only) gets "not applicable: no
+ *   boundary" from every rule that needs one (BOUNDARY_RULES), never a pass; area-limit judges its declared
+ *   area (declared_area_ha, else planned_area_ha), never the point's zero area.
  * - occupancy rules apply only to the statuses listed in the profile (establishment → planned,
  *   expansion → expanding); with conditions in any_of, one satisfied condition is enough.
  */
 import type { ClusterStatus, WastewaterState } from './cluster-attributes.ts';
+import type { BoundaryStatus } from './boundary.ts';
+import { isBoundaryStatus } from './boundary.ts';
 import { occupancyPct } from './cluster-attributes.ts';
 import {
   DEFAULT_ISOLATION_TABLE,
@@ -57,6 +62,23 @@ export interface ConformityCluster {
   planned_area_ha?: number | null;
   /** Used only when leased/industrial land are not both known. */
   occupancy_pct?: number | null;
+  /** none = no boundary yet (location point only); undefined is a surveyed boundary */
+  boundary_status?: BoundaryStatus | null;
+  declared_area_ha?: number | null;
+}
+
+/** Rules that judge the boundary itself: for a cluster without one they are "not applicable: no boundary". */
+export const BOUNDARY_RULES: readonly RuleId[] = ['isolation-distance', 'no-residents-inside', 'within-province', 'no-overlap', 'valid-geometry'];
+
+function noBoundary(rule: RuleId, source: string | null): RuleResult {
+  return {
+    rule,
+    result: 'not-applicable',
+    message: 'Không áp dụng: cụm chưa có ranh giới (chỉ có điểm vị trí)',
+    message_en: 'Not applicable: no boundary (the cluster has a location point only)',
+    evidence: { unit: null, reason: 'no-boundary' },
+    source,
+  };
 }
 
 const finiteOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -75,6 +97,8 @@ export function conformityClusterFromProperties(p: Record<string, unknown>): Con
     leased_ha: finiteOrNull(p.leased_ha),
     planned_area_ha: finiteOrNull(p.planned_area_ha),
     occupancy_pct: finiteOrNull(p.occupancy_pct),
+    boundary_status: isBoundaryStatus(p.boundary_status) ? p.boundary_status : null,
+    declared_area_ha: finiteOrNull(p.declared_area_ha),
   };
 }
 
@@ -237,7 +261,13 @@ function evaluateAreaLimit(profile: RegulationProfile, cluster: ConformityCluste
   }
   let area: number;
   let basis: 'geometry' | 'attribute';
-  if (known(facts.area_ha)) {
+  if (cluster.boundary_status === 'none') {
+    // a point has no area: the declared figure is all there is
+    const declared = known(cluster.declared_area_ha) ? cluster.declared_area_ha : known(cluster.planned_area_ha) ? cluster.planned_area_ha : null;
+    if (declared === null) return noBoundary('area-limit', rule.source);
+    area = declared;
+    basis = 'attribute';
+  } else if (known(facts.area_ha)) {
     area = facts.area_ha;
     basis = 'geometry';
   } else if (known(cluster.planned_area_ha)) {
@@ -656,7 +686,17 @@ export function evaluateConformity(
     'establishment-occupancy': () => evaluateOccupancy('establishment-occupancy', profile, cluster, facts),
     'expansion-occupancy': () => evaluateOccupancy('expansion-occupancy', profile, cluster, facts),
   };
-  return { profile: profile.id, results: RULE_IDS.map((id) => byRule[id]()) };
+  const withoutBoundary = cluster.boundary_status === 'none';
+  return {
+    profile: profile.id,
+    results: RULE_IDS.map((id) => {
+      if (withoutBoundary && BOUNDARY_RULES.includes(id)) {
+        const rule = findRule(profile, id);
+        return rule ? noBoundary(id, rule.source) : notInProfile(id, profile);
+      }
+      return byRule[id]();
+    }),
+  };
 }
 
 /* ---------------------------------------------------- pre-2009 review list */

@@ -38,7 +38,7 @@ export class ExportsRepository {
          FROM clusters c WHERE ($3::text[] IS NULL OR c.province_code = ANY($3::text[]))
        )
        SELECT v.properties || jsonb_build_object('id', c.id, 'code', c.code, 'province_code', c.province_code, 'area_ha', v.area_ha,
-                'area_ha_vn2000', v.area_ha_vn2000, 'vn2000_epsg', v.vn2000_epsg, 'version', v.version,
+                'area_ha_vn2000', v.area_ha_vn2000, 'vn2000_epsg', v.vn2000_epsg, 'version', v.version, 'boundary_status', v.boundary_status,
                 'review_state', coalesce((SELECT e.state FROM cluster_review_events e WHERE e.cluster_id = c.id AND e.version = v.version ORDER BY e.id DESC LIMIT 1), 'draft'),
                 'published', v.version = c.published_version) AS properties,
               ST_AsGeoJSON(CASE WHEN $4::int = 4326 THEN v.geom ELSE ST_Transform(v.geom, $4::int) END, $5::int)::json AS geometry

@@ -194,15 +194,21 @@ export class ExportsService {
           decimals: t === 'number' ? 8 : 0,
         }));
         const kind = layer === 'facilities' && rows.some((r) => r.geometry?.type === 'Point') ? 'point' : 'polygon';
-        const written = writeShapefile(kind, fields, rows.filter((r) => kind === 'point' ? r.geometry?.type === 'Point' : r.geometry?.type !== 'Point').map((r) => ({ geometry: r.geometry, values: spec.fields.map(([f, t]) => dbfValue(t, r.properties[f])) })));
+        const shape = (r: ExportRow) => ({ geometry: r.geometry, values: spec.fields.map(([f, t]) => dbfValue(t, r.properties[f])) });
         const prj = srid === 4326 ? ESRI_WGS84_PRJ : ((await this.repo.srtext(srid)) ?? '');
         const zip = new JSZip();
-        zip.file(`${base}.shp`, written.shp);
-        zip.file(`${base}.shx`, written.shx);
-        zip.file(`${base}.dbf`, written.dbf);
-        zip.file(`${base}.prj`, prj);
-        zip.file(`${base}.cpg`, 'UTF-8');
-        zip.file(`${base}.fields.csv`, `dbf_field,attribute\n${written.fieldNames.map(([s, l]) => `${s},${l}`).join('\n')}\n`);
+        const addShapefile = (name: string, written: ReturnType<typeof writeShapefile>) => {
+          zip.file(`${name}.shp`, written.shp);
+          zip.file(`${name}.shx`, written.shx);
+          zip.file(`${name}.dbf`, written.dbf);
+          zip.file(`${name}.prj`, prj);
+          zip.file(`${name}.cpg`, 'UTF-8');
+          zip.file(`${name}.fields.csv`, `dbf_field,attribute\n${written.fieldNames.map(([s, l]) => `${s},${l}`).join('\n')}\n`);
+        };
+        addShapefile(base, writeShapefile(kind, fields, rows.filter((r) => kind === 'point' ? r.geometry?.type === 'Point' : r.geometry?.type !== 'Point').map(shape)));
+        // a Shapefile holds one shape type: clusters without a boundary (location points) go to a second one
+        const points = layer === 'clusters' ? rows.filter((r) => r.geometry?.type === 'Point') : [];
+        if (points.length) addShapefile(`${base}_points`, writeShapefile('point', fields, points.map(shape)));
         return out(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }), 'shp.zip');
       }
     }

@@ -5,6 +5,7 @@
  * only ever travel as $n parameters.
  */
 import type { Queryable } from '../db/database.ts';
+import { BOUNDARY_STATUSES } from '../domain/boundary.ts';
 import { CLUSTER_ATTRIBUTE_ENUMS, CLUSTER_ATTRIBUTE_FIELDS, CLUSTER_ATTRIBUTE_KINDS, CLUSTER_STATUSES, labels, type ClusterAttributeField } from '../domain/cluster-attributes.ts';
 
 export type LayerId = 'clusters' | 'plan-items' | 'provinces' | 'regions' | 'residential-zones';
@@ -128,7 +129,7 @@ export function filterTarget(layer: SqlLayer): FilterTarget {
 }
 
 // cluster attributes kept in the version's properties json; the rest are columns of cluster_versions
-const CLUSTER_COLUMN_ATTRIBUTES: ReadonlySet<string> = new Set(['name', 'code', 'province_code', 'district_code', 'status']);
+const CLUSTER_COLUMN_ATTRIBUTES: ReadonlySet<string> = new Set(['name', 'code', 'province_code', 'district_code', 'status', 'boundary_status']);
 const CLUSTER_JSON_ATTRIBUTES = CLUSTER_ATTRIBUTE_FIELDS.filter((a) => !CLUSTER_COLUMN_ATTRIBUTES.has(a));
 
 const CLUSTER_APPROVED_AT = `(SELECT min(e.at) FROM cluster_review_events e
@@ -146,6 +147,7 @@ const CLUSTERS: SqlLayer = {
   geomExpr: 't.geom',
   propertiesExpr: `json_build_object(
     'code', c.code, 'name', t.name, 'province_code', t.province_code, 'district_code', t.district_code, 'status', t.status,
+    'boundary_status', t.boundary_status,
     ${CLUSTER_JSON_ATTRIBUTES.map((a) => `'${a}', t.properties->'${a}'`).join(', ')},
     'area_ha', round(t.area_ha::numeric, 4), 'area_ha_vn2000', round(t.area_ha_vn2000::numeric, 4),
     'version', c.published_version,
@@ -156,10 +158,11 @@ const CLUSTERS: SqlLayer = {
     { param: 'district', column: 't.district_code', description: 'GSO district code (3 digits)' },
     { param: 'status', column: 't.status', description: 'planned | established | operating | expanding | suspended | removed' },
     { param: 'code', column: 'c.code', description: 'cluster code' },
+    { param: 'boundary_status', column: 't.boundary_status', description: 'none (location point only) | provisional | surveyed' },
     { param: 'wastewater', column: "t.properties->>'wastewater'", description: 'none | under-construction | operating' },
     { param: 'plan_phase', column: "t.properties->>'plan_phase'", description: 'to-2015 | 2016-2020 | vision-2025' },
   ],
-  attributes: ['code', 'name', 'province_code', 'district_code', 'status', ...CLUSTER_JSON_ATTRIBUTES, 'area_ha', 'area_ha_vn2000', 'version', 'approved_at'],
+  attributes: ['code', 'name', 'province_code', 'district_code', 'status', 'boundary_status', ...CLUSTER_JSON_ATTRIBUTES, 'area_ha', 'area_ha_vn2000', 'version', 'approved_at'],
   // the real-world event (the establishment decision), not when the atlas recorded or approved the boundary
   temporal: {
     description:
@@ -175,6 +178,7 @@ const CLUSTERS: SqlLayer = {
     text('province_code', 't.province_code', 'Mã tỉnh, phân chia 2009 (GSO province code, 2009 division)'),
     text('district_code', 't.district_code', 'Mã huyện (GSO district code)'),
     text('status', 't.status', 'Tình trạng (status)', CLUSTER_STATUSES),
+    text('boundary_status', 't.boundary_status', 'Tình trạng ranh giới (boundary status: none = location point only)', BOUNDARY_STATUSES),
     ...CLUSTER_JSON_ATTRIBUTES.filter((a) => CLUSTER_ATTRIBUTE_KINDS[a] !== 'list').map((a) => jsonProperty('t', a)),
     { name: 'area_ha', type: 'number', expr: 't.area_ha::float8', title: 'Diện tích đo (measured area, ha)' },
     { name: 'area_ha_vn2000', type: 'number', expr: 't.area_ha_vn2000::float8', title: 'Diện tích VN-2000 (planar area in the VN-2000 zone, ha)' },

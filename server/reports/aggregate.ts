@@ -12,10 +12,14 @@
  * - occupancy_pct: Σ leased ÷ Σ industrial land over established clusters where both are known
  *   and industrial land > 0 (null when there is none), i.e. the area-weighted average occupancy;
  * - wastewater_operating: non-removed clusters whose central wastewater plant is `operating`;
- * - nonconforming_count: non-removed clusters failing a rule of the conformity engine.
+ * - nonconforming_count: non-removed clusters failing a rule of the conformity engine;
+ * - no_boundary_count / provisional_count: non-removed clusters known only by a location point
+ *   (boundary_status none) / with a provisional boundary. A point-only cluster counts everywhere else with
+ *   its declared area (declared_area_ha, else planned_area_ha) in place of a boundary area.
  * Hectares and percentages are rounded to 2 decimals at the end, never before summing.
  */
 import type { SnapshotCluster } from './reports.repository.ts';
+import { boundaryStatusOf, effectiveAreaHa } from '../domain/boundary.ts';
 
 export const ESTABLISHED_STATUSES = new Set(['established', 'operating', 'expanding', 'suspended']);
 export const OPERATING_STATUSES = new Set(['operating', 'expanding']);
@@ -32,6 +36,9 @@ export interface StatsMeasures {
   occupancy_pct: number | null;
   wastewater_operating: number;
   nonconforming_count: number;
+  /** clusters without a boundary (location point only) */
+  no_boundary_count: number;
+  provisional_count: number;
 }
 
 /** The report adds tenants, workers and investment capital. */
@@ -53,6 +60,8 @@ export interface Accumulator {
   occ_industrial: number;
   wastewater_operating: number;
   nonconforming_count: number;
+  no_boundary_count: number;
+  provisional_count: number;
   tenants: number;
   workers: number;
   investment_capital_bn_vnd: number;
@@ -71,6 +80,8 @@ export function emptyAccumulator(): Accumulator {
     occ_industrial: 0,
     wastewater_operating: 0,
     nonconforming_count: 0,
+    no_boundary_count: 0,
+    provisional_count: 0,
     tenants: 0,
     workers: 0,
     investment_capital_bn_vnd: 0,
@@ -79,9 +90,14 @@ export function emptyAccumulator(): Accumulator {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** planned area of one cluster version: the recorded planned_area_ha, else the boundary area. */
-export function plannedArea(c: Pick<SnapshotCluster, 'properties' | 'area_ha'>): number {
-  return num(c.properties.planned_area_ha) ?? c.area_ha;
+/** The boundary area of one cluster version, or the declared area of one without a boundary. */
+export function clusterArea(c: Pick<SnapshotCluster, 'properties' | 'area_ha'> & { boundary_status?: SnapshotCluster['boundary_status'] }): number {
+  return effectiveAreaHa(c.boundary_status ?? boundaryStatusOf(c.properties), c.area_ha, c.properties);
+}
+
+/** planned area of one cluster version: the recorded planned_area_ha, else the boundary (or declared) area. */
+export function plannedArea(c: Pick<SnapshotCluster, 'properties' | 'area_ha'> & { boundary_status?: SnapshotCluster['boundary_status'] }): number {
+  return num(c.properties.planned_area_ha) ?? clusterArea(c);
 }
 
 export function addCluster(acc: Accumulator, c: SnapshotCluster, nonconforming: boolean): void {
@@ -91,9 +107,12 @@ export function addCluster(acc: Accumulator, c: SnapshotCluster, nonconforming: 
   acc.planned_ha += plannedArea(c);
   if (p.wastewater === 'operating') acc.wastewater_operating += 1;
   if (nonconforming) acc.nonconforming_count += 1;
+  const boundary = c.boundary_status ?? boundaryStatusOf(p);
+  if (boundary === 'none') acc.no_boundary_count += 1;
+  else if (boundary === 'provisional') acc.provisional_count += 1;
   if (!ESTABLISHED_STATUSES.has(c.status)) return;
   acc.established_count += 1;
-  acc.established_ha += c.area_ha;
+  acc.established_ha += clusterArea(c);
   if (OPERATING_STATUSES.has(c.status)) acc.operating_count += 1;
   const industrial = num(p.industrial_land_ha);
   const leased = num(p.leased_ha);
@@ -126,6 +145,8 @@ export function statsMeasures(acc: Accumulator): StatsMeasures {
     occupancy_pct: acc.occ_industrial > 0 ? r2((acc.occ_leased / acc.occ_industrial) * 100) : null,
     wastewater_operating: acc.wastewater_operating,
     nonconforming_count: acc.nonconforming_count,
+    no_boundary_count: acc.no_boundary_count,
+    provisional_count: acc.provisional_count,
   };
 }
 

@@ -6,6 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { labels } from '../domain/cluster-attributes.ts';
+import { boundaryStatusLabels } from '../domain/boundary.ts';
 import type { ChangeItem, PeriodicReport, ReportCluster, ReportRow } from './reports.service.ts';
 
 type RowKey = Exclude<keyof ReportRow, never>;
@@ -27,6 +28,8 @@ export const SUMMARY_COLUMNS: readonly { key: RowKey; header: string; unit?: 'ha
   { key: 'investment_capital_bn_vnd', header: 'Vốn đầu tư hạ tầng (tỷ đồng)' },
   { key: 'wastewater_operating', header: 'Số CCN có trạm xử lý nước thải tập trung đang vận hành' },
   { key: 'nonconforming_count', header: 'Số CCN chưa phù hợp quy định' },
+  { key: 'no_boundary_count', header: 'Số CCN chưa có ranh giới' },
+  { key: 'provisional_count', header: 'Số CCN có ranh giới tạm' },
 ];
 
 const CLUSTER_COLUMNS: readonly { key: keyof ReportCluster; header: string }[] = [
@@ -45,6 +48,7 @@ const CLUSTER_COLUMNS: readonly { key: keyof ReportCluster; header: string }[] =
   { key: 'investment_capital_bn_vnd', header: 'Vốn đầu tư hạ tầng (tỷ đồng)' },
   { key: 'wastewater', header: 'Xử lý nước thải tập trung' },
   { key: 'nonconforming', header: 'Chưa phù hợp quy định' },
+  { key: 'boundary_status', header: 'Ranh giới' },
 ];
 
 const CHANGE_KINDS: readonly { key: keyof PeriodicReport['changes']; title: string; title_en: string }[] = [
@@ -76,6 +80,7 @@ function clusterCell(c: ReportCluster, key: keyof ReportCluster): string | numbe
   if (key === 'plan_phase') return phaseVi(c.plan_phase);
   if (key === 'wastewater') return wastewaterVi(c.wastewater);
   if (key === 'nonconforming') return c.nonconforming ? 'Có' : 'Không';
+  if (key === 'boundary_status') return boundaryStatusLabels[c.boundary_status]?.vi ?? c.boundary_status;
   return v as string | number | null;
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import type { BoundaryStatus } from '../domain/boundary.ts';
 
 /** One cluster as it stood at an instant: its approved version valid then (cluster_published_history). */
 export interface SnapshotCluster {
@@ -11,6 +12,8 @@ export interface SnapshotCluster {
   district_code: string | null;
   region_code: string;
   area_ha: number;
+  /** none (location point only), provisional or surveyed (sql/090) */
+  boundary_status: BoundaryStatus;
   geometry_valid: boolean;
   /** Longitude/latitude of a point on the surface, for dot maps (only when asked for: province reports). */
   lon: number;
@@ -66,7 +69,7 @@ export class ReportsRepository {
               v.area_ha, ST_IsValid(v.geom) AS geometry_valid,
               CASE WHEN $3 THEN ST_X(ST_PointOnSurface(v.geom)) END AS lon,
               CASE WHEN $3 THEN ST_Y(ST_PointOnSurface(v.geom)) END AS lat,
-              v.properties, h.valid_from
+              v.properties || jsonb_build_object('boundary_status', v.boundary_status) AS properties, v.boundary_status, h.valid_from
        FROM valid h
        JOIN cluster_versions v ON v.cluster_id = h.cluster_id AND v.version = h.version
        JOIN clusters c ON c.id = v.cluster_id

@@ -1,7 +1,7 @@
 import { BadRequestException } from '../errors.ts';
 import { vietnamDate } from '../domain/dates.ts';
 import { InvalidPeriodError, parsePeriod, periodId, periodLabel, type ReportingPeriod } from '../domain/reporting-periods.ts';
-import { addCluster, emptyAccumulator, ESTABLISHED_STATUSES, groupClusters, mergeInto, plannedArea, reportMeasures, type ReportMeasures } from './aggregate.ts';
+import { addCluster, clusterArea, emptyAccumulator, ESTABLISHED_STATUSES, groupClusters, mergeInto, plannedArea, reportMeasures, type ReportMeasures } from './aggregate.ts';
 import { nonConformingIds } from './nonconformity.ts';
 import type { ReportsRepository, SnapshotCluster } from './reports.repository.ts';
 import type { StatsService } from './stats.service.ts';
@@ -24,7 +24,8 @@ export interface ReportCluster {
   status: string;
   version: number;
   plan_phase: string | null;
-  area_ha: number;
+  /** the boundary's area; null for a cluster without a boundary */
+  area_ha: number | null;
   planned_area_ha: number;
   industrial_land_ha: number | null;
   leased_ha: number | null;
@@ -34,6 +35,9 @@ export interface ReportCluster {
   investment_capital_bn_vnd: number | null;
   wastewater: string | null;
   nonconforming: boolean;
+  /** none (no boundary: area_ha is then null and the figures use the declared area), provisional or surveyed */
+  boundary_status: SnapshotCluster['boundary_status'];
+  no_boundary: boolean;
   lon: number;
   lat: number;
 }
@@ -184,7 +188,7 @@ export class ReportsService {
             status: c.status,
             version: c.version,
             plan_phase: typeof c.properties.plan_phase === 'string' ? c.properties.plan_phase : null,
-            area_ha: r2(c.area_ha),
+            area_ha: c.boundary_status === 'none' ? null : r2(c.area_ha),
             planned_area_ha: r2(plannedArea(c)),
             industrial_land_ha: num(c.properties.industrial_land_ha),
             leased_ha: num(c.properties.leased_ha),
@@ -194,6 +198,8 @@ export class ReportsService {
             investment_capital_bn_vnd: num(c.properties.investment_capital_bn_vnd),
             wastewater: typeof c.properties.wastewater === 'string' ? c.properties.wastewater : null,
             nonconforming: nonconforming.has(c.cluster_id),
+            boundary_status: c.boundary_status,
+            no_boundary: c.boundary_status === 'none',
             lon: c.lon,
             lat: c.lat,
           }))
@@ -232,8 +238,8 @@ export function diffSnapshots(atStart: readonly SnapshotCluster[], atEnd: readon
     province_code: c.province_code,
     status: c.status,
     date: vietnamDate(c.valid_from),
-    area_ha: r2(c.area_ha),
-    area_before_ha: b ? r2(b.area_ha) : null,
+    area_ha: r2(clusterArea(c)),
+    area_before_ha: b ? r2(clusterArea(b)) : null,
     status_before: b ? b.status : null,
   });
   const changes: PeriodicReport['changes'] = { new_clusters: [], established: [], expansions: [], removals: [] };
@@ -245,7 +251,7 @@ export function diffSnapshots(atStart: readonly SnapshotCluster[], atEnd: readon
     }
     if (!b || b.status === 'removed') changes.new_clusters.push(item(c, b));
     if (ESTABLISHED_STATUSES.has(c.status) && (!b || !ESTABLISHED_STATUSES.has(b.status))) changes.established.push(item(c, b));
-    if (b && b.status !== 'removed' && c.area_ha - b.area_ha > EXPANSION_TOLERANCE_HA) changes.expansions.push(item(c, b));
+    if (b && b.status !== 'removed' && clusterArea(c) - clusterArea(b) > EXPANSION_TOLERANCE_HA) changes.expansions.push(item(c, b));
   }
   const byDate = (a: ChangeItem, b: ChangeItem) => a.date.localeCompare(b.date) || a.code.localeCompare(b.code);
   for (const list of Object.values(changes)) list.sort(byDate);

@@ -72,7 +72,7 @@ const CLUSTERS_SQL = `
     SELECT v.geom FROM facility_versions v WHERE v.facility_id = $1 AND v.version = $5
   ),
   base AS (
-    SELECT c.id::text AS cluster_id, c.code, v.name, v.status, v.province_code, p.region_code, v.properties, v.area_ha, v.geom
+    SELECT c.id::text AS cluster_id, c.code, v.name, v.status, v.province_code, p.region_code, v.properties || jsonb_build_object('boundary_status', v.boundary_status) AS properties, v.area_ha, v.geom
     FROM clusters c
     JOIN cluster_versions v ON v.cluster_id = c.id AND v.version = c.published_version
     JOIN provinces p ON p.code = v.province_code

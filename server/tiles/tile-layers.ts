@@ -75,8 +75,10 @@ export const TILE_LAYERS: Record<TileLayer['id'], TileLayer> = {
       ['occupancy_pct', "(t.properties->>'occupancy_pct')::float8"],
       ['wastewater', "t.properties->>'wastewater'"],
       ['investor', "t.properties->>'investor'"],
+      // none: a location point (drawn as a symbol); provisional: drawn dashed (sql/090)
+      ['boundary_status', 't.boundary_status'],
     ],
-    fields: { id: 'String', code: 'String', name: 'String', province_code: 'String', status: 'String', area_ha: 'Number', occupancy_pct: 'Number', wastewater: 'String', investor: 'String' },
+    fields: { id: 'String', code: 'String', name: 'String', province_code: 'String', status: 'String', area_ha: 'Number', occupancy_pct: 'Number', wastewater: 'String', investor: 'String', boundary_status: 'String' },
     dropBelowZoom: 0,
     minSizePx: () => 0,
     cacheControl: FRESH,

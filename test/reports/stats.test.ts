@@ -16,6 +16,9 @@ const FIELDS = [
   'occupancy_pct',
   'wastewater_operating',
   'nonconforming_count',
+  // issue 17: clusters without a boundary (location point only) and with a provisional one
+  'no_boundary_count',
+  'provisional_count',
 ];
 
 const NORTH = 'trung-du-mien-nui-phia-bac';

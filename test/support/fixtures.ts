@@ -1,4 +1,4 @@
-import type { Polygon, MultiPolygon } from 'geojson';
+import type { Point, Polygon, MultiPolygon } from 'geojson';
 import type { Queryable } from '../../server/db/database.ts';
 
 export interface ClusterFixture {
@@ -7,7 +7,10 @@ export interface ClusterFixture {
   province_code?: string;
   district_code?: string | null;
   status?: 'planned' | 'established' | 'operating' | 'expanding' | 'suspended' | 'removed';
-  geometry: Polygon | MultiPolygon;
+  /** a Point is a cluster without a boundary (boundary_status none) */
+  geometry: Polygon | MultiPolygon | Point;
+  /** defaults to none for a Point, surveyed for a polygon */
+  boundary_status?: 'none' | 'provisional' | 'surveyed';
   /** review state of the fixture's single version; 'approved' publishes it */
   review_state?: 'draft' | 'submitted' | 'approved' | 'changes_requested';
   properties?: Record<string, unknown>;
@@ -38,6 +41,7 @@ export async function insertCluster(db: Queryable, fixture: ClusterFixture): Pro
   const code = fixture.code ?? `${province}-T${String(sequence).padStart(4, '0')}`;
   const name = fixture.name ?? `Cụm công nghiệp Thử nghiệm ${sequence}`;
   const status = fixture.status ?? 'operating';
+  const boundaryStatus = fixture.boundary_status ?? (fixture.geometry.type === 'Point' ? 'none' : 'surveyed');
   const properties = {
     name,
     code,
@@ -60,6 +64,7 @@ export async function insertCluster(db: Queryable, fixture: ClusterFixture): Pro
     mountainous_district: false,
     wastewater: 'none',
     hazard_class: null,
+    boundary_status: boundaryStatus,
     ...fixture.properties,
   };
   const at = fixture.at ?? new Date().toISOString();
@@ -70,13 +75,14 @@ export async function insertCluster(db: Queryable, fixture: ClusterFixture): Pro
   );
   const id = inserted.rows[0].id;
   await db.query(
-    `WITH g AS (SELECT ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326)) AS geom),
+    `WITH r AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($6), 4326) AS g),
+          g AS (SELECT CASE WHEN GeometryType(r.g) = 'POINT' THEN r.g ELSE ST_Multi(r.g) END AS geom FROM r),
           z AS (SELECT epsg FROM province_vn2000_zones WHERE province_code = $4)
-     INSERT INTO cluster_versions (cluster_id, version, created_at, properties, name, status, province_code, district_code, geom, area_ha, area_ha_vn2000, vn2000_epsg)
+     INSERT INTO cluster_versions (cluster_id, version, created_at, properties, name, status, province_code, district_code, geom, area_ha, area_ha_vn2000, vn2000_epsg, boundary_status)
      SELECT $1, 1, $7, $2, $3, $5, $4, $8, g.geom, ST_Area(g.geom::geography) / 10000,
-            ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg
+            ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg, $9
      FROM g LEFT JOIN z ON true`,
-    [id, JSON.stringify(properties), name, province, status, JSON.stringify(fixture.geometry), at, fixture.district_code ?? null],
+    [id, JSON.stringify(properties), name, province, status, JSON.stringify(fixture.geometry), at, fixture.district_code ?? null, boundaryStatus],
   );
   const state = fixture.review_state ?? 'approved';
   await db.query(`INSERT INTO cluster_review_events (cluster_id, version, state, at) VALUES ($1, 1, 'draft', $2)`, [id, at]);
