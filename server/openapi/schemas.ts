@@ -58,6 +58,9 @@ export const schemas: Record<string, JsonSchema> = {
     review_state: reviewState,
     industries: arrayOf(str),
     communes: arrayOf(str),
+    // issue 17: none = a location Point only (declared_area_ha is its area), provisional = drawn dashed
+    boundary_status: { type: 'string', enum: ['none', 'provisional', 'surveyed'] },
+    declared_area_ha: nullable(num),
   }),
   ClusterFeature: { allOf: [ref('Feature'), object({ id: str, properties: ref('ClusterProperties') })] },
   ClusterCollection: object({ type: { const: 'FeatureCollection' }, features: arrayOf(ref('ClusterFeature')) }),
@@ -89,6 +92,7 @@ export const schemas: Record<string, JsonSchema> = {
     planned_count: int, established_count: int, operating_count: int,
     planned_ha: num, established_ha: num, industrial_land_ha: num, leased_ha: num,
     occupancy_pct: nullable(num), wastewater_operating: int, nonconforming_count: int,
+    no_boundary_count: int, provisional_count: int,
   }),
   Stats: object({ rows: arrayOf(ref('StatsRow')) }),
   StatsTimeline: object({ points: arrayOf(object({ year: int, date, established_count: int, established_ha: num })) }),

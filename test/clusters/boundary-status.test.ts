@@ -104,6 +104,8 @@ describeEachServer('point-only and provisional clusters in the registry', (t) =>
     const prov = await planner.post('/api/clusters/validate', clusterFeature({ boundary_status: 'provisional' }, overlapping));
     expect(prov.body.ok).toBe(true);
     expect(prov.body.warnings.find((w: any) => w.code === 'overlap')).toMatchObject({ provisional: true });
+    const stored = await planner.post('/api/clusters', clusterFeature({ boundary_status: 'provisional' }, overlapping));
+    expect(stored.status, stored.text).toBe(201);
   });
 
   it('the declared-vs-drawn flag: raised for a surveyed boundary, not for a provisional one', async () => {
