@@ -79,7 +79,9 @@ const list = async function* <T>(items: T[]) {
 /* ------------------------------------------------------------------ GeoJSON */
 
 async function openGeoJson(file: string): Promise<OpenedFile> {
-  let doc: any;
+  // untrusted JSON: its members are checked below, its geometries by the validation of every feature
+  interface LooseFeature { properties?: Record<string, unknown>; geometry?: Geometry | null }
+  let doc: (LooseFeature & { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } }) | null;
   try {
     doc = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
   } catch (err) {
@@ -87,9 +89,9 @@ async function openGeoJson(file: string): Promise<OpenedFile> {
   }
   let features: RawFeature[];
   if (doc?.type === 'FeatureCollection' && Array.isArray(doc.features)) {
-    features = doc.features.map((f: any) => ({ properties: f?.properties ?? {}, geometry: f?.geometry ?? null }));
+    features = (doc.features as Array<LooseFeature | null>).map((f) => ({ properties: f?.properties ?? {}, geometry: f?.geometry ?? null }));
   } else if (doc?.type === 'Feature') features = [{ properties: doc.properties ?? {}, geometry: doc.geometry ?? null }];
-  else if (typeof doc?.type === 'string' && 'coordinates' in doc) features = [{ properties: {}, geometry: doc }];
+  else if (typeof doc?.type === 'string' && 'coordinates' in doc) features = [{ properties: {}, geometry: doc as unknown as Geometry }];
   else throw new FileFormatError('JSON is not GeoJSON (no FeatureCollection, Feature or geometry)');
   // legacy "crs" member (GDAL writes it for non-WGS 84 data)
   let crs: DeclaredCrs | null = null;
@@ -390,7 +392,7 @@ async function openCsv(file: string): Promise<OpenedFile> {
       }
       if (cols.wkt) {
         const text = row[cols.wkt];
-        let geometry: Geometry | null = null;
+        let geometry: Geometry | null;
         try {
           geometry = text ? parseWkt(text) : null;
         } catch {
