@@ -1,5 +1,6 @@
 /** All SQL of imports: the import record, its staged features, the set-based checks and the commit inserts. */
 import { randomUUID } from 'node:crypto';
+import type { Geometry } from 'geojson';
 import type { Queryable } from '../db/database.ts';
 import type { ImportLayer } from './mapping.ts';
 
@@ -398,31 +399,33 @@ export class ImportsRepository {
        FROM g`,
       [id, ids, rows.map((r) => r.feature), rows.map((r) => JSON.stringify(r.attributes)), actorId, comment],
     );
-    return ids;
-  }
-
-  async insertPlanItems(id: string, planId: number, actorId: number, comment: string, rows: { feature: number; province_code: string; attributes: Record<string, unknown> }[]): Promise<string[]> {
-    if (!rows.length) return [];
-    const ids = rows.map(() => randomUUID());
+    // version 1 is a draft awaiting review, as for a facility created through the API (the state of a version is its latest event)
     await this.db.query(
-      `INSERT INTO plan_items (id, plan_id, province_code, created_by, head_version, published_version, source)
-       SELECT t.id, $3, t.p, $4, 1, NULL, 'import' FROM unnest($1::uuid[], $2::text[]) AS t(id, p)`,
-      [ids, rows.map((r) => r.province_code), planId, actorId],
-    );
-    await this.db.query(
-      `WITH t AS (SELECT * FROM unnest($2::uuid[], $3::int[], $4::text[]) AS t(iid, feature, props)),
-            g AS (SELECT t.iid, t.props::jsonb AS p, f.geom, f.area_ha FROM t JOIN import_features f ON f.import_id = $1 AND f.feature = t.feature)
-       INSERT INTO plan_item_versions (item_id, version, author_id, comment, name, province_code, district_code, phase, planned_area_ha, geom, cluster_id, status)
-       SELECT g.iid, 1, $5, $6, g.p->>'name', g.p->>'province_code', g.p->>'district_code', g.p->>'phase',
-              coalesce((g.p->>'planned_area_ha')::float8, g.area_ha, 0), ST_Force2D(g.geom), NULL, g.p->>'status'
-       FROM g`,
-      [id, ids, rows.map((r) => r.feature), rows.map((r) => JSON.stringify(r.attributes)), actorId, comment],
-    );
-    await this.db.query(
-      `INSERT INTO plan_item_review_events (item_id, version, state, actor_id, comment) SELECT t.id, 1, 'draft', $2, $3 FROM unnest($1::uuid[]) AS t(id)`,
+      `INSERT INTO facility_review_events (facility_id, version, state, actor_id, comment)
+       SELECT t.id, 1, 'draft', $2, $3 FROM unnest($1::uuid[]) AS t(id)`,
       [ids, actorId, comment],
     );
     return ids;
+  }
+
+  /** The provinces of the features a commit will write. */
+  async commitProvinces(id: string): Promise<string[]> {
+    const r = await this.db.query<{ province_code: string }>(
+      `SELECT DISTINCT province_code FROM import_features
+       WHERE import_id = $1 AND NOT blocked AND skipped IS NULL AND target_id IS NULL AND geom IS NOT NULL AND province_code IS NOT NULL`,
+      [id],
+    );
+    return r.rows.map((x) => x.province_code);
+  }
+
+  /** The transformed geometries (GeoJSON, 2D, WGS 84) and their areas of some features. */
+  async geometries(id: string, features: number[]): Promise<Map<number, { geometry: Geometry; area_ha: number | null }>> {
+    const r = await this.db.query<{ feature: number; geojson: string; area_ha: number | null }>(
+      `SELECT feature, ST_AsGeoJSON(ST_Force2D(geom), 9) AS geojson, area_ha FROM import_features
+       WHERE import_id = $1 AND feature = ANY($2::int[]) AND geom IS NOT NULL`,
+      [id, features],
+    );
+    return new Map(r.rows.map((x) => [x.feature, { geometry: JSON.parse(x.geojson) as Geometry, area_ha: x.area_ha }]));
   }
 
   async planExists(planId: number): Promise<boolean> {

@@ -14,6 +14,8 @@ import { AuditRepository } from '../audit/audit.repository.ts';
 import { BadRequestException, ConflictException, ForbiddenException, HttpException, NotFoundException, UnauthorizedException, UnprocessableEntityException } from '../errors.ts';
 import { VIETNAM_EXTENT, removeDuplicateConsecutiveVertices } from '../domain/geometry-validation.ts';
 import { ClustersRepository } from '../clusters/clusters.repository.ts';
+import { PlansService } from '../plans/plans.service.ts';
+import type { PlanItemDraft, PlanRow } from '../plans/plans.repository.ts';
 import { ImportsRepository, type ImportRow, type IssueOut, type StagedFeature } from './imports.repository.ts';
 import { FileFormatError, openUpload } from './formats/readers.ts';
 import { classifyRange, crsName, KNOWN_PROJECTED, parseCrsParam, type Bbox } from './formats/crs.ts';
@@ -126,7 +128,11 @@ export class ImportsService {
     private readonly logger?: Logger,
   ) {
     this.repo = new ImportsRepository(db);
+    this.plans = new PlansService(db);
   }
+
+  /** plan items go through the plan rules and the write path of POST /api/plans/:id/items */
+  private readonly plans: PlansService;
 
   /* ----------------------------------------------------------------- access */
 
@@ -172,6 +178,8 @@ export class ImportsService {
         if (!Number.isInteger(planId) || !(await this.repo.planExists(planId))) {
           throw new BadRequestException('plan-items need the field "plan" with an existing plan id', { field: 'plan' }, 'invalid-plan');
         }
+        // the plan rules of POST /api/plans/:id/items, early (the commit checks them again)
+        this.plans.assertMayAddItems({ actor, ip: null }, await this.plans.planById(planId), province ? [province] : []);
       }
       const crsRaw = query.crs ?? body.crs;
       const epsg = parseCrsParam(crsRaw);
@@ -314,6 +322,9 @@ export class ImportsService {
     const actorRow = actor ? await this.db.query<{ role: string; province_code: string | null }>('SELECT role, province_code FROM users WHERE id = $1', [actor]) : null;
     const actorProvince = actorRow?.rows[0]?.role === 'planner' ? actorRow.rows[0].province_code : null;
 
+    const plan = layer === 'plan-items' && row.plan_id !== null ? await this.plans.planById(row.plan_id) : null;
+    const planLookups = { provinces: provinceCodes, clusters: new Map<string, string>() };
+
     let after = 0;
     let done = 0;
     for (;;) {
@@ -378,6 +389,15 @@ export class ImportsService {
         for (const e of checked.errors) {
           if (e.field === 'province_code' && issues.some((i) => i.code === 'unknown-province')) continue;
           issues.push(issue(f.feature, 'critical', 'invalid-attribute', `${e.field}: ${e.message}`, `${e.field}: ${(e as { message_en?: string }).message_en ?? e.message}`, { field: e.field }));
+        }
+        if (plan && province) {
+          // the item rules of POST /api/plans/:id/items (province of a province plan, area in (0, 1000] ha, …)
+          const reported = new Set(checked.errors.map((e) => e.field));
+          const { issues: itemIssues } = await this.plans.validateItem(plan, planItemInput(checked.value, loc?.area_ha ?? null, null), undefined, planLookups);
+          for (const e of itemIssues) {
+            if (reported.has(e.field)) continue;
+            issues.push(issue(f.feature, 'critical', 'invalid-plan-item', `${e.field}: ${e.message}`, `${e.field}: ${e.message_en}`, { field: e.field }));
+          }
         }
         for (const w of checked.warnings) issues.push(issue(f.feature, 'info', 'attribute-note', `${w.field}: ${w.message}`, `${w.field}: ${(w as { message_en?: string }).message_en ?? w.message}`, { field: w.field }));
 
@@ -551,6 +571,13 @@ export class ImportsService {
         const blocked = await repo.blockedCount(id);
         if (blocked) throw new UnprocessableEntityException(`${blocked} feature(s) have critical issues; fix the file and upload it again`, { critical_features: blocked }, 'critical-issues');
         const comment = `Nhập từ tệp ${row.filename ?? ''} (import ${id})`;
+        let plan: PlanRow | null = null;
+        let planLookups: { provinces: Set<string>; clusters: Map<string, string> } | undefined;
+        if (row.layer === 'plan-items') {
+          // the plan may have been superseded since the check: its rules are applied again, in this transaction
+          plan = await this.plans.planById(row.plan_id!, tx);
+          this.plans.assertMayAddItems({ actor, ip: null }, plan, await repo.commitProvinces(id));
+        }
         const clusters = new ClustersRepository(tx);
         const nextNumber = new Map<string, number>();
         const used = new Set<string>();
@@ -583,7 +610,19 @@ export class ImportsService {
           } else if (row.layer === 'facilities') {
             ids = await repo.insertFacilities(id, actor.id, comment, page);
           } else if (row.layer === 'plan-items') {
-            ids = await repo.insertPlanItems(id, row.plan_id!, actor.id, comment, page);
+            // the write path of POST /api/plans/:id/items: validated drafts, version 1, review event, audit entry
+            const geometries = await repo.geometries(id, page.map((f) => f.feature));
+            planLookups ??= { provinces: new Set((await repo.provinces()).map((p) => p.code)), clusters: new Map() };
+            const drafts: PlanItemDraft[] = [];
+            const problems: { feature: number; field: string; message: string }[] = [];
+            for (const f of page) {
+              const g = geometries.get(f.feature);
+              const { draft, issues } = await this.plans.validateItem(plan!, planItemInput(f.attributes, g?.area_ha ?? null, g?.geometry ?? null), undefined, planLookups, tx);
+              if (draft) drafts.push(draft);
+              else problems.push(...issues.map((i) => ({ feature: f.feature, field: i.field, message: i.message_en })));
+            }
+            if (problems.length) throw new UnprocessableEntityException(`${problems.length} plan item problem(s); nothing was imported`, { errors: problems }, 'invalid-plan-item');
+            ids = (await this.plans.addItemsInTransaction(tx, { actor, ip: null }, plan!, drafts, comment, { import: id })).map((r) => r.id);
           } else {
             ids = await repo.insertResidential(id, actor.id, row.filename, page);
           }
@@ -610,4 +649,18 @@ export class ImportsService {
       throw err;
     }
   }
+}
+
+/** The mapped attributes of a plan-items feature as the input of PlansService.validateItem (the area falls back to the measured one). */
+function planItemInput(attrs: Record<string, unknown>, measuredHa: number | null, geometry: Geometry | null) {
+  const stated = attrs.planned_area_ha;
+  return {
+    name: attrs.name,
+    province_code: attrs.province_code,
+    district_code: attrs.district_code,
+    phase: attrs.phase,
+    planned_area_ha: stated === undefined || stated === null ? (measuredHa ?? 0) : stated,
+    geometry,
+    status: attrs.status,
+  };
 }

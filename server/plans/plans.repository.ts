@@ -203,8 +203,8 @@ export class PlanItemsRepository implements VersionedRepository<PlanItemDraft> {
     return { ...row, head_state: head.rows[0]?.state ?? 'draft', head_author_id: head.rows[0]?.author_id ?? null };
   }
 
-  async createEntity(draft: PlanItemDraft, actor: WorkflowActor): Promise<string> {
-    return this.createWithSource(draft, actor.id, 'user');
+  async createEntity(draft: PlanItemDraft, actor: WorkflowActor, source = 'user'): Promise<string> {
+    return this.createWithSource(draft, actor.id, source);
   }
 
   async createWithSource(draft: PlanItemDraft, actorId: number | null, source: string): Promise<string> {

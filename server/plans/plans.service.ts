@@ -1,6 +1,6 @@
 import type { Geometry } from 'geojson';
 import { parse } from 'csv-parse/sync';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import {
@@ -116,7 +116,7 @@ export class PlansService {
   /* ------------------------------------------------------------------ plans */
 
   /** Who may create and approve a plan document: the ministry and admins for national/regional plans; for a province plan its planners (create) and reviewers (approve), and admins. */
-  private assertPlanWrite(user: SessionUser | undefined, plan: Pick<PlanRow, 'level' | 'province_code'>, what: 'create' | 'approve') {
+  private assertPlanWrite(user: Pick<SessionUser, 'role' | 'province_code'> | null | undefined, plan: Pick<PlanRow, 'level' | 'province_code'>, what: 'create' | 'approve') {
     if (!user) throw new UnauthorizedException();
     if (user.role === 'admin') return;
     if (plan.level !== 'province') {
@@ -126,6 +126,37 @@ export class PlansService {
     const role = what === 'create' ? 'planner' : 'reviewer';
     if (user.role === role && user.province_code === plan.province_code) return;
     throw new ForbiddenException(`Only a ${role} of province ${plan.province_code} or an admin may ${what} this plan`, { role: user.role, level: plan.level });
+  }
+
+  /**
+   * The plan rules of every way in that adds items to a plan — POST /api/plans/:id/items, the plan CSV import and the
+   * exchange import (POST /api/imports, layer plan-items) — in one place:
+   * - a superseded plan takes no items (409 plan-superseded);
+   * - a draft plan is drawn up by its authors: its items are added by those who may create the plan (the ministry and
+   *   admins for national and regional plans, the province's planners and admins for a province plan) — 403 otherwise;
+   * - an approved plan is amended by whoever may edit in each item's province (its planners and reviewers, admins):
+   *   amendments then go through review.
+   * The items themselves pass `validateItem` (422: province outside a province plan, area not in (0, 1000] ha, …).
+   */
+  assertMayAddItems(ctx: ActionContext, plan: Pick<PlanRow, 'status' | 'level' | 'province_code'>, itemProvinces: Iterable<string>): void {
+    if (!ctx.actor) throw new UnauthorizedException();
+    if (plan.status === 'superseded') throw new ConflictException('A superseded plan cannot be changed', { status: plan.status }, 'plan-superseded');
+    if (plan.status === 'draft') this.assertPlanWrite(ctx.actor, plan, 'create');
+    else for (const province of new Set(itemProvinces)) this.versioning.assertAllowed(ctx, 'edit', province);
+  }
+
+  /** A plan by id, for the other ways in (the exchange import); 404 when there is none. */
+  planById(id: number | string, q: Queryable = this.db): Promise<PlanRow> {
+    return this.findPlan(String(id), false, new PlansRepository(q));
+  }
+
+  /**
+   * The batch entry for items: each validated draft becomes version 1 of a new item (draft, review event, audit
+   * entry — as POST /api/plans/:id/items writes), inside the caller's transaction.
+   */
+  async addItemsInTransaction(tx: Queryable, ctx: ActionContext, plan: PlanRow, drafts: readonly PlanItemDraft[], comment: string | null, details?: Record<string, unknown>) {
+    this.assertMayAddItems(ctx, plan, drafts.map((d) => d.province_code));
+    return this.versioning.createMany(tx, ctx, drafts.map((d) => ({ provinceCode: d.province_code, draft: d, details: { plan_id: plan.id, ...details } })), comment);
   }
 
   async listPlans(user: SessionUser | undefined) {
@@ -281,10 +312,12 @@ export class PlansService {
   }
 
   /** Validates one item (API body or CSV row); returns the draft or the issues. */
-  async validateItem(plan: PlanRow, input: ItemInput, row?: number, lookups?: { provinces: Set<string>; clusters: Map<string, string> }): Promise<{ draft: PlanItemDraft | null; issues: ItemIssue[] }> {
+  async validateItem(plan: PlanRow, input: ItemInput, row?: number, lookups?: { provinces: Set<string>; clusters: Map<string, string> }, q?: Queryable): Promise<{ draft: PlanItemDraft | null; issues: ItemIssue[] }> {
+    // inside a caller's transaction its lookups run on it (the embedded database has one connection)
+    const plans = q ? new PlansRepository(q) : this.plans;
     const issues: ItemIssue[] = [];
     const issue = (field: string, message: string, message_en: string) => issues.push({ ...(row !== undefined ? { row } : {}), field, message, message_en });
-    const provinces = lookups?.provinces ?? (await this.plans.provinceCodes());
+    const provinces = lookups?.provinces ?? (await plans.provinceCodes());
     const name = str(input.name);
     if (!name) issue('name', 'Thiếu tên cụm công nghiệp', 'name is required');
     const province = str(input.province_code);
@@ -292,7 +325,7 @@ export class PlansService {
     else if (plan.level === 'province' && plan.province_code !== province) issue('province_code', `Quy hoạch của tỉnh ${plan.province_code} không chứa cụm của tỉnh ${province}`, `the plan covers province ${plan.province_code} only`);
     const district = str(input.district_code) || null;
     if (district !== null) {
-      const dp = await this.plans.districtProvince(district);
+      const dp = await plans.districtProvince(district);
       if (dp === null || dp !== province) issue('district_code', `Mã huyện "${district}" không thuộc tỉnh ${province}`, `district ${district} is not in province ${province}`);
     }
     const phase = str(input.phase);
@@ -307,11 +340,11 @@ export class PlansService {
     }
     let clusterId: string | null = null;
     if (typeof input.cluster_id === 'string' && input.cluster_id) {
-      if (!UUID.test(input.cluster_id) || !(await this.plans.clusterExists(input.cluster_id))) issue('cluster_id', 'Không tìm thấy cụm công nghiệp liên kết', 'unknown cluster_id');
+      if (!UUID.test(input.cluster_id) || !(await plans.clusterExists(input.cluster_id))) issue('cluster_id', 'Không tìm thấy cụm công nghiệp liên kết', 'unknown cluster_id');
       else clusterId = input.cluster_id;
     } else if (str(input.cluster_code)) {
       const code = str(input.cluster_code);
-      const id = lookups?.clusters.get(code) ?? (await this.plans.clusterIdsByCode([code])).get(code);
+      const id = lookups?.clusters.get(code) ?? (await plans.clusterIdsByCode([code])).get(code);
       if (!id) issue('cluster_code', `Không tìm thấy cụm công nghiệp mã ${code}`, `unknown cluster code ${code}`);
       else clusterId = id;
     }
@@ -337,8 +370,7 @@ export class PlansService {
   async importItems(ctx: ActionContext & { actor: SessionUser | undefined }, planIdRaw: string, csvText: string | undefined) {
     if (!ctx.actor) throw new UnauthorizedException();
     const plan = await this.findPlan(planIdRaw);
-    if (plan.status === 'superseded') throw new ConflictException('A superseded plan cannot be changed', { status: plan.status }, 'plan-superseded');
-    if (plan.status === 'draft') this.assertPlanWrite(ctx.actor, plan, 'create');
+    this.assertMayAddItems(ctx, plan, []);
     if (typeof csvText !== 'string' || !csvText.trim()) throw new BadRequestException('Send the CSV as text/csv or as a multipart field "file"', undefined, 'empty-import');
     let records: Record<string, string>[];
     try {
@@ -380,9 +412,13 @@ export class PlansService {
     if (issues.length) throw new UnprocessableEntityException(`${issues.length} problem(s) in the CSV; nothing was imported`, { errors: issues }, 'invalid-import');
 
     if (plan.status === 'approved') {
-      // amendments to an approved plan: every row is a draft to be reviewed
-      const ids: string[] = [];
-      for (const d of drafts) ids.push((await this.versioning.create(ctx, d.province_code, d, 'CSV import', { plan_id: plan.id, import: true })).id);
+      // amendments to an approved plan: every row is a draft to be reviewed, all written in one transaction (a row
+      // refused in the middle leaves nothing written); refusals are audited once the transaction is rolled back
+      const created = await this.versioning.audited(ctx, 'create', null, null, async () => {
+        this.assertMayAddItems(ctx, plan, drafts.map((d) => d.province_code));
+        return this.db.transaction((tx) => this.addItemsInTransaction(tx, ctx, plan, drafts, 'CSV import', { import: true }));
+      });
+      const ids = created.map((c) => c.id);
       return { plan_id: plan.id, created: ids.length, review_state: 'draft', ids };
     }
     const ids = await this.db.transaction(async (tx) => {
@@ -482,9 +518,8 @@ export class PlansService {
   async addItem(ctx: ActionContext & { actor: SessionUser | undefined }, planIdRaw: string, body: unknown) {
     if (!ctx.actor) throw new UnauthorizedException();
     const plan = await this.findPlan(planIdRaw);
-    if (plan.status === 'superseded') throw new ConflictException('A superseded plan cannot be amended', { status: plan.status }, 'plan-superseded');
     const input = (body ?? {}) as ItemInput;
-    if (typeof input.province_code === 'string' && /^\d{2}$/.test(input.province_code)) this.versioning.assertAllowed(ctx, 'edit', input.province_code);
+    this.assertMayAddItems(ctx, plan, typeof input.province_code === 'string' && /^\d{2}$/.test(input.province_code) ? [input.province_code] : []);
     const { draft, issues } = await this.validateItem(plan, input);
     if (!draft) throw new UnprocessableEntityException('Invalid plan item', { errors: issues }, 'invalid-plan-item');
     const result = await this.versioning.create(ctx, draft.province_code, draft, str(input.comment) || null, { plan_id: plan.id });

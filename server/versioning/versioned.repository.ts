@@ -38,8 +38,9 @@ export interface CommentRecord {
 export interface VersionedRepository<TDraft> {
   /** The identity row plus the head version's review state; `forUpdate` locks the identity row (SELECT … FOR UPDATE). */
   getHead(id: string, options?: { forUpdate?: boolean }): Promise<EntityHead | null>;
-  /** Inserts the identity row with head_version = 1 and no published version; returns the new id. */
-  createEntity(draft: TDraft, actor: WorkflowActor): Promise<string>;
+  /** Inserts the identity row with head_version = 1 and no published version; returns the new id. `source` is the way in
+   *  ('user' for the forms and the API, 'import' for the importers) where the entity records it. */
+  createEntity(draft: TDraft, actor: WorkflowActor, source?: string): Promise<string>;
   /** Inserts one immutable version. */
   insertVersion(id: string, version: number, draft: TDraft, authorId: number, comment: string | null): Promise<void>;
   setHead(id: string, version: number): Promise<void>;

@@ -92,6 +92,33 @@ export class VersioningService<TDraft> {
   }
 
   /**
+   * The batch entry of the importers: creates every entity (version 1, draft, its review event and audit entry, as
+   * `create` does) inside the caller's transaction `tx`, so an import stays one atomic commit. Every permission is
+   * checked before anything is written. Refusals are not audited here (the caller's transaction is rolled back
+   * first): wrap the caller's transaction in `audited(...)`.
+   */
+  async createMany(
+    tx: Queryable,
+    ctx: ActionContext,
+    entries: ReadonlyArray<{ provinceCode: string | null; draft: TDraft; details?: unknown }>,
+    comment: string | null,
+    source = 'import',
+  ): Promise<WriteResult[]> {
+    for (const e of entries) this.assertAllowed(ctx, 'edit', e.provinceCode);
+    const actor = ctx.actor!;
+    const repo = this.options.repository(tx);
+    const out: WriteResult[] = [];
+    for (const e of entries) {
+      const id = await repo.createEntity(e.draft, actor, source);
+      await repo.insertVersion(id, 1, e.draft, actor.id, comment);
+      await repo.insertReviewEvent(id, 1, 'draft', actor.id, comment);
+      await this.audit(tx, ctx, 'create', id, null, 1, e.details);
+      out.push({ id, version_before: null, version: 1, review_state: 'draft', published_version: null });
+    }
+    return out;
+  }
+
+  /**
    * Saves a new version over the head. `expectedVersion` is the If-Match value: missing → 428; not the head → 409
    * carrying the current version; the head under review → 409. `action` names the audit entry ('update', 'remove').
    */
