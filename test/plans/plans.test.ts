@@ -124,7 +124,7 @@ describeEachServer('plans: model, import, summary and amendments', (t) => {
     expect((await ministry.get(`/api/plans/${pid}/items`)).body.features).toHaveLength(0);
     expect((await planner.get(`/api/plans/${pid}/items?view=head`)).body.features).toHaveLength(1);
     expect((await bacNinh.post(`/api/plans/${pid}/items`, { name: 'Cụm công nghiệp X', province_code: '10', phase: 'vision-2025', planned_area_ha: 20 })).status).toBe(403);
-    expect((await planner.post(`/api/plans/${pid}/items`, { name: 'Cụm công nghiệp Y', province_code: '10', phase: '2030', planned_area_ha: -1 })).status).toBe(422);
+    expect((await planner.post(`/api/plans/${pid}/items`, { name: 'Cụm công nghiệp Y', province_code: '10', phase: '2030', planned_area_ha: 0 })).status).toBe(422);
 
     // vector tiles: the item's tile and a tile elsewhere, to check that only the first changes on approval
     const tileEtag = async (tile: { z: number; x: number; y: number }) => {
