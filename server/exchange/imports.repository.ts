@@ -159,6 +159,24 @@ export class ImportsRepository {
     );
   }
 
+  /**
+   * Single points (WGS 84) that lie outside Vietnam as read but whose swapped reading — latitude and longitude
+   * exchanged — falls in the Vietnamese ranges and in a province: put back, and returned with the coordinates read.
+   */
+  async unswapPoints(id: string, r: { minLon: number; maxLon: number; minLat: number; maxLat: number }): Promise<{ feature: number; source: [number, number] }[]> {
+    const res = await this.db.query<{ feature: number; source: [number, number] }>(
+      `UPDATE import_features f SET geom = ST_FlipCoordinates(f.geom)
+       WHERE f.import_id = $1 AND f.geom IS NOT NULL AND GeometryType(f.geom) = 'POINT'
+         -- ST_XMin/ST_YMin: defined for every type, as the planner may test these before the type
+         AND NOT (ST_XMin(f.geom) BETWEEN $2 AND $3 AND ST_YMin(f.geom) BETWEEN $4 AND $5)
+         AND ST_YMin(f.geom) BETWEEN $2 AND $3 AND ST_XMin(f.geom) BETWEEN $4 AND $5
+         AND EXISTS (SELECT 1 FROM provinces p WHERE p.geom && ST_FlipCoordinates(f.geom) AND ST_Covers(p.geom, ST_FlipCoordinates(f.geom)))
+       RETURNING f.feature, json_build_array(ST_YMin(f.geom), ST_XMin(f.geom)) AS source`,
+      [id, r.minLon, r.maxLon, r.minLat, r.maxLat],
+    );
+    return res.rows.sort((a, b) => a.feature - b.feature);
+  }
+
   async sridExists(srid: number): Promise<boolean> {
     return (await this.db.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid])).rowCount > 0;
   }
@@ -363,12 +381,15 @@ export class ImportsRepository {
     );
     await this.db.query(
       `WITH t AS (SELECT * FROM unnest($2::uuid[], $3::int[], $4::text[]) AS t(cluster_id, feature, props)),
-            g AS (SELECT t.cluster_id, t.props::jsonb AS props, ST_Multi(ST_Force2D(ST_CollectionExtract(f.geom, 3))) AS geom
+            g AS (SELECT t.cluster_id, t.props::jsonb AS props,
+                         -- a point is a cluster without a boundary (sql/090)
+                         ST_Force2D(CASE WHEN GeometryType(f.geom) = 'POINT' THEN f.geom ELSE ST_Multi(ST_CollectionExtract(f.geom, 3)) END) AS geom
                   FROM t JOIN import_features f ON f.import_id = $1 AND f.feature = t.feature)
        INSERT INTO cluster_versions (cluster_id, version, author_id, comment, properties, name, status, province_code, district_code,
-                                     geom, area_ha, area_ha_vn2000, vn2000_epsg)
+                                     geom, area_ha, area_ha_vn2000, vn2000_epsg, boundary_status)
        SELECT g.cluster_id, 1, $5, $6, g.props, g.props->>'name', g.props->>'status', g.props->>'province_code', g.props->>'district_code',
-              g.geom, ST_Area(g.geom::geography) / 10000, ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg
+              g.geom, ST_Area(g.geom::geography) / 10000, ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg,
+              coalesce(g.props->>'boundary_status', CASE WHEN GeometryType(g.geom) = 'POINT' THEN 'none' ELSE 'surveyed' END)
        FROM g LEFT JOIN province_vn2000_zones z ON z.province_code = g.props->>'province_code'`,
       [id, ids, rows.map((r) => r.feature), rows.map((r) => JSON.stringify(r.attributes)), actorId, comment],
     );

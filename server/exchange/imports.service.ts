@@ -16,6 +16,7 @@ import { VIETNAM_EXTENT, removeDuplicateConsecutiveVertices } from '../domain/ge
 import { ClustersRepository } from '../clusters/clusters.repository.ts';
 import { PlansService } from '../plans/plans.service.ts';
 import type { PlanItemDraft, PlanRow } from '../plans/plans.repository.ts';
+import { boundaryStatusFits, declaredAreaHa, defaultBoundaryStatus, isBoundaryStatus } from '../domain/boundary.ts';
 import { ImportsRepository, type ImportRow, type IssueOut, type StagedFeature } from './imports.repository.ts';
 import { FileFormatError, openUpload } from './formats/readers.ts';
 import { classifyRange, crsName, KNOWN_PROJECTED, parseCrsParam, type Bbox } from './formats/crs.ts';
@@ -24,6 +25,8 @@ import { allowedGeometry, applyMapping, fieldKey, IMPORT_LAYERS, layerFields, pr
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 const BATCH = 1000;
 const AREA_TOLERANCE = 0.05;
+/** Vietnam for the per-row lat/lon swap test: longitude 102–118, latitude 8–24. */
+const SWAP_RANGES = { minLon: 102, maxLon: 118, minLat: 8, maxLat: 24 } as const;
 /** a check that has not moved for this long died with its instance */
 const STALE_CHECK_MS = 10 * 60 * 1000;
 
@@ -274,6 +277,8 @@ export class ImportsService {
       return { srid: declared, swap, source: row.crs_source ?? 'file', confirmed: row.crs_confirmed || row.crs_source !== 'detected', note: null };
     }
     if (range === 'lonlat' || range === 'latlon') return { srid: 4326, swap: range === 'latlon', source: 'default', confirmed: true, note: null };
+    // degrees, but some rows lon/lat and others lat/lon (a hand-typed point list): WGS 84, each row checked on its own
+    if (bbox && bbox.every((v) => v >= 5 && v <= 120)) return { srid: 4326, swap: false, source: 'default', confirmed: true, note: null };
     if (range === 'en' || range === 'ne') {
       const [minX, minY, maxX, maxY] = bbox!;
       const cx = range === 'en' ? (minX + maxX) / 2 : (minY + maxY) / 2;
@@ -296,6 +301,8 @@ export class ImportsService {
     if (!(await this.repo.sridExists(crs.srid))) throw new FileFormatError(`EPSG:${crs.srid} is not available`, 'unknown-crs');
     await this.repo.setCrs(id, crsName(crs.srid), crs.source, crs.confirmed, crs.swap);
     await this.repo.transform(id, crs.srid, crs.swap);
+    // single points whose latitude and longitude look swapped, and whose swapped reading lies in Vietnam
+    const rowSwapped = new Map(crs.srid === 4326 ? (await this.repo.unswapPoints(id, SWAP_RANGES)).map((r) => [r.feature, r]) : []);
     await this.repo.setProgress(id, 60);
     row = (await this.repo.get(id))!;
     const layer = row.layer;
@@ -364,9 +371,19 @@ export class ImportsService {
           }
         }
         if (row.axis_swapped) issues.push(issue(f.feature, 'warning', 'swapped-coordinates', 'Hai trục tọa độ bị đảo (vĩ độ/kinh độ hoặc X/Y) và đã được đổi lại', 'The coordinate axes were swapped (lat/lon or X/Y) and have been put back', {}));
+        const unswapped = rowSwapped.get(f.feature);
+        if (unswapped) {
+          const [a, b] = unswapped.source;
+          issues.push(issue(f.feature, 'warning', 'swapped-coordinates',
+            `Dòng ${f.feature}: vĩ độ và kinh độ có vẻ bị đảo (${a}, ${b}: kinh độ ở Việt Nam là 102–118, vĩ độ 8–24); đã đọc lại thành kinh độ ${b}, vĩ độ ${a}`,
+            `Row ${f.feature}: latitude and longitude look swapped (${a}, ${b}; in Vietnam longitude is 102–118, latitude 8–24); read as longitude ${b}, latitude ${a}`,
+            { row_swapped: true, source: unswapped.source, location: [b, a] }));
+        }
 
         // attributes: mapping, then the province (named by the file, else from the location)
         const mapped = applyMapping(layer, mapping, f.properties, lookup);
+        // a provisional boundary is approximate: lying partly in another province is a warning, not a block
+        const provisional = layer === 'clusters' && mapped.boundary_status === 'provisional';
         let province: string | null = null;
         const named = mapped.province_code;
         if (named !== undefined && named !== null) {
@@ -375,7 +392,7 @@ export class ImportsService {
           if (geometryOk && loc && !loc.loc_province) {
             issues.push(issue(f.feature, 'critical', 'outside-vietnam', 'Đối tượng không nằm trong tỉnh nào của Việt Nam (kiểm tra hệ tọa độ)', 'The feature lies in no Vietnamese province (check the coordinate system)', { location: at }));
           } else if (province && loc?.loc_province && loc.loc_province !== province) {
-            issues.push(issue(f.feature, 'critical', 'outside-province', `Đối tượng nằm ở tỉnh ${loc.loc_province}, không phải tỉnh ${province} như tệp ghi`, `The feature lies in province ${loc.loc_province}, not ${province} as the file says`, { location: at, located: loc.loc_province }));
+            issues.push(issue(f.feature, provisional ? 'warning' : 'critical', 'outside-province', `Đối tượng nằm ở tỉnh ${loc.loc_province}, không phải tỉnh ${province} như tệp ghi`, `The feature lies in province ${loc.loc_province}, not ${province} as the file says`, { location: at, located: loc.loc_province }));
           }
         } else if (geometryOk) {
           province = loc?.loc_province ?? null;
@@ -397,6 +414,20 @@ export class ImportsService {
           for (const e of itemIssues) {
             if (reported.has(e.field)) continue;
             issues.push(issue(f.feature, 'critical', 'invalid-plan-item', `${e.field}: ${e.message}`, `${e.field}: ${e.message_en}`, { field: e.field }));
+          }
+        }
+        if (layer === 'clusters' && v?.gtype) {
+          // a Point is a cluster without a boundary yet; a polygon is surveyed unless the file says provisional
+          const geometryType = v.gtype === 'POINT' ? 'Point' : 'MultiPolygon';
+          const stated = isBoundaryStatus(checked.value.boundary_status) ? checked.value.boundary_status : null;
+          if (stated && !boundaryStatusFits(stated, geometryType)) {
+            issues.push(issue(f.feature, 'critical', 'boundary-status-mismatch',
+              geometryType === 'Point' ? 'Đối tượng là điểm nên không thể có ranh giới (boundary_status phải là none)' : 'Đối tượng có ranh giới nên boundary_status không thể là none',
+              geometryType === 'Point' ? 'A point has no boundary (boundary_status must be none)' : 'A polygon is a boundary: boundary_status cannot be none', { field: 'boundary_status', value: stated }));
+          }
+          checked.value.boundary_status = stated ?? defaultBoundaryStatus(geometryType);
+          if (geometryType === 'Point' && declaredAreaHa(checked.value) === null) {
+            issues.push(issue(f.feature, 'info', 'missing-declared-area', 'Cụm chỉ có vị trí (điểm) nhưng chưa có diện tích công bố', 'A cluster given as a point has no declared area', { field: 'declared_area_ha' }));
           }
         }
         for (const w of checked.warnings) issues.push(issue(f.feature, 'info', 'attribute-note', `${w.field}: ${w.message}`, `${w.field}: ${(w as { message_en?: string }).message_en ?? w.message}`, { field: w.field }));

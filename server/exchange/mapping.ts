@@ -56,6 +56,8 @@ const SYNONYMS: Record<string, string[]> = {
   wastewater: ['xu_ly_nuoc_thai', 'nuoc_thai', 'wastewater'],
   hazard_class: ['nhom_nguy_co', 'cap_doc_hai', 'hazard_class'],
   investment_capital_bn_vnd: ['von_dau_tu', 'investment_capital_bn_vnd'],
+  declared_area_ha: ['dien_tich_cong_bo', 'dt_cong_bo', 'declared_area_ha', 'declared_area', 'dien_tich_khai_bao'],
+  boundary_status: ['boundary_status', 'ranh_gioi', 'tinh_trang_ranh_gioi', 'trang_thai_ranh_gioi', 'loai_ranh_gioi'],
   kind: ['loai', 'kind', 'loai_khu'],
   population: ['dan_so', 'so_dan', 'population'],
   owner: ['chu_so_huu', 'chu_co_so', 'owner', 'doanh_nghiep'],
@@ -143,9 +145,13 @@ const STATUS_WORDS: Record<string, string> = {
   quy_hoach: 'planned', dang_hoat_dong: 'operating', hoat_dong: 'operating', da_thanh_lap: 'established', thanh_lap: 'established',
   mo_rong: 'expanding', tam_dung: 'suspended', dinh_chi: 'suspended', loai_bo: 'removed', dua_ra_khoi: 'removed',
 };
+const BOUNDARY_WORDS: Record<string, string> = {
+  tam: 'provisional', tam_thoi: 'provisional', du_kien: 'provisional', uoc_luong: 'provisional', ranh_gioi_tam: 'provisional',
+  chinh_thuc: 'surveyed', da_do_dac: 'surveyed', do_dac: 'surveyed', chua_co: 'none', khong_co: 'none', diem: 'none',
+};
 const KIND_WORDS: Record<string, string> = { do_thi: 'urban', dan_cu_nong_thon: 'rural-settlement', nong_thon: 'rural-settlement', lang_nghe: 'craft-village', nhay_cam: 'sensitive', truong: 'sensitive', benh_vien: 'sensitive' };
 
-const NUMBER_TARGETS = new Set(['planned_area_ha', 'industrial_land_ha', 'leased_ha', 'occupancy_pct', 'tenants', 'workers', 'investment_capital_bn_vnd', 'population', 'land_need_ha']);
+const NUMBER_TARGETS = new Set(['declared_area_ha', 'planned_area_ha', 'industrial_land_ha', 'leased_ha', 'occupancy_pct', 'tenants', 'workers', 'investment_capital_bn_vnd', 'population', 'land_need_ha']);
 const INTEGER_TARGETS = new Set(['tenants', 'workers', 'population']);
 
 export interface ProvinceLookup {
@@ -175,6 +181,7 @@ export function applyMapping(layer: ImportLayer, mapping: Record<string, string 
     else if (to === 'status' && layer === 'clusters') v = enumFrom(v, labels.status, STATUS_WORDS);
     else if (to === 'plan_phase' || to === 'phase') v = enumFrom(v, labels.plan_phase);
     else if (to === 'wastewater') v = enumFrom(v, labels.wastewater);
+    else if (to === 'boundary_status') v = enumFrom(v, labels.boundary_status, BOUNDARY_WORDS);
     else if (to === 'kind') v = enumFrom(v, {}, KIND_WORDS);
     else if (to === 'province_code') {
       const s = String(v);
@@ -229,11 +236,14 @@ export function validateForLayer(layer: ImportLayer, attrs: Record<string, unkno
 
 /** The stated area of a feature (for the area-mismatch check), per layer. */
 export function statedAreaHa(layer: ImportLayer, attrs: Record<string, unknown>): number | null {
-  const v = layer === 'facilities' ? attrs.land_need_ha : layer === 'residential-zones' ? null : attrs.planned_area_ha;
+  // a cluster's declared area, else its planned area (a provisional boundary is approximate: not compared)
+  if (layer === 'clusters' && attrs.boundary_status === 'provisional') return null;
+  const v = layer === 'facilities' ? attrs.land_need_ha : layer === 'residential-zones' ? null : layer === 'clusters' ? (attrs.declared_area_ha ?? attrs.planned_area_ha) : attrs.planned_area_ha;
   return typeof v === 'number' && v > 0 ? v : null;
 }
 
 /** Which geometry types a layer stores. */
 export function allowedGeometry(layer: ImportLayer): readonly string[] {
-  return layer === 'facilities' || layer === 'plan-items' ? ['Point', 'Polygon', 'MultiPolygon'] : ['Polygon', 'MultiPolygon'];
+  // a cluster given as a Point is one without a boundary yet (boundary_status none)
+  return layer === 'residential-zones' ? ['Polygon', 'MultiPolygon'] : ['Point', 'Polygon', 'MultiPolygon'];
 }

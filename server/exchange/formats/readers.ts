@@ -347,7 +347,9 @@ async function openCsv(file: string): Promise<OpenedFile> {
   const firstLine = decodeText(start, encoding).replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
   const delimiter = [';', '\t', ','].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
   const header = firstLine.split(delimiter).map((s) => s.trim().replace(/^"|"$/g, ''));
-  const find = (re: RegExp) => header.find((h) => re.test(h)) ?? null;
+  // "Vĩ độ", "Kinh độ", "VI_DO": compared without diacritics, case or spacing too
+  const fold = (h: string) => h.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').trim().replace(/\s+/g, '_');
+  const find = (re: RegExp) => header.find((h) => re.test(h) || re.test(fold(h))) ?? null;
   const cols = { lon: find(LON), lat: find(LAT), x: find(X), y: find(Y), e: find(EASTING), n: find(NORTHING), wkt: find(WKT), group: find(GROUP), zone: find(ZONE) };
   const coordinateCols = new Set(Object.values(cols).filter((c): c is string => c !== null && c !== cols.group));
   if (!cols.wkt && !(cols.lon && cols.lat) && !(cols.x && cols.y) && !(cols.e && cols.n)) {
