@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config.ts';
 import type { Database } from './database.ts';
-import { openEmbeddedDatabase } from './embedded.ts';
+import { openEmbeddedDatabaseInThread } from './embedded-thread.ts';
 import { openNativeDatabase } from './native.ts';
 import { detectCapabilities, ensurePostgis } from './capabilities.ts';
 import { migrate } from './migrate.ts';
@@ -19,7 +19,8 @@ export async function openDatabase(
 ): Promise<OpenedDatabase> {
   const db: Database = config.databaseUrl
     ? await openNativeDatabase({ connectionString: config.databaseUrl })
-    : await openEmbeddedDatabase({ dataDir: config.dataDir, owner: options.owner });
+    : // PGlite in its own thread: heavy SQL there never stops the HTTP thread
+      await openEmbeddedDatabaseInThread({ dataDir: config.dataDir, owner: options.owner });
   try {
     await ensurePostgis(db);
     const existed = await db.query<{ n: number }>(

@@ -161,7 +161,7 @@ describeEachServer('proximity', (t) => {
   });
 
   it('rejects an unusable geometry with 422 and a missing one with 400', async () => {
-    const bad = await t.server.client().post('/api/analysis/proximity', { geometry: { type: 'Point', coordinates: [LON, LAT] } });
+    const bad = await t.server.client().post('/api/analysis/proximity', { geometry: { type: 'LineString', coordinates: [[LON, LAT], [LON + 0.01, LAT]] } });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('invalid-geometry');
     const missing = await t.server.client().post('/api/analysis/proximity', { hazard_class: 'I' });

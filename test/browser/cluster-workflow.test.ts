@@ -434,7 +434,7 @@ describe('cluster workflow in a browser: draw, save, submit, approve, public', (
     await page.getByLabel('Vai trò').selectOption('reviewer');
     await page.getByLabel('Tỉnh/thành phố').selectOption('27');
     await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
-    await expect.poll(() => page.getByRole('alert').first().innerText()).toContain('8');
+    await expect.poll(() => page.getByRole('alert').first().innerText()).toContain('12');
     await page.getByLabel('Mật khẩu').fill('long-enough-password');
     await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
     await expect.poll(() => page.getByRole('status').innerText()).toContain('reviewer.bacninh');

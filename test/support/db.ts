@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, inject, beforeAll, afterAll } from 'vitest';
 import type { Database, DriverName } from '../../server/db/database.ts';
-import { openEmbeddedDatabase } from '../../server/db/embedded.ts';
+import { openEmbeddedDatabaseInThread } from '../../server/db/embedded-thread.ts';
 import { openNativeDatabase } from '../../server/db/native.ts';
 import { detectCapabilities } from '../../server/db/capabilities.ts';
 
@@ -25,7 +25,8 @@ export interface TestDatabase {
 export async function createTestDatabase(driver: DriverName): Promise<TestDatabase> {
   if (driver === 'embedded') {
     embeddedTemplate ??= new Blob([await readFile(inject('embeddedTemplatePath'))]);
-    const db = await openEmbeddedDatabase({ loadDataDir: embeddedTemplate });
+    // the server's own embedded driver: PGlite in a worker thread
+    const db = await openEmbeddedDatabaseInThread({ loadDataDir: embeddedTemplate });
     db.capabilities = await detectCapabilities(db);
     return { db, drop: () => db.close() };
   }

@@ -7,7 +7,7 @@ export const dict = defineDict({
     username: 'Tên đăng nhập',
     displayName: 'Họ tên hiển thị',
     password: 'Mật khẩu',
-    passwordHint: 'Ít nhất 12 ký tự, tối đa 72 byte; không chứa tên đăng nhập, không dùng mật khẩu phổ biến',
+    passwordHint: 'Ít nhất 12 ký tự, tối đa 72 byte; không chứa tên tài khoản, không dùng mật khẩu phổ biến',
     role: 'Vai trò',
     province: 'Tỉnh/thành phố',
     provinceHint: 'Bắt buộc với chuyên viên quy hoạch và thẩm định; bỏ trống với Bộ và quản trị.',
