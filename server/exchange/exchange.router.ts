@@ -46,7 +46,7 @@ export function createExchangeRouter(ctx: AppContext): Router {
   });
 
   router.get('/imports/:id', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await imports.get(req.user, req.params.id));
+    res.set('Cache-Control', 'no-store').json(await imports.get(req.user, req.params.id, req.query as Record<string, unknown>));
   });
 
   router.get('/imports/:id/features', async (req, res) => {

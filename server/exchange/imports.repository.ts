@@ -310,13 +310,25 @@ export class ImportsRepository {
     return r.rows;
   }
 
-  async issues(id: string): Promise<IssueOut[]> {
+  /** One page of the issues, in file order: a file of a million bad rows must not come back in one body. */
+  async issuesPage(id: string, offset: number, limit: number): Promise<IssueOut[]> {
     const r = await this.db.query<{ issue: IssueOut }>(
-      `SELECT i.issue FROM import_features f CROSS JOIN LATERAL jsonb_array_elements(f.issues) AS i(issue)
-       WHERE f.import_id = $1 ORDER BY f.feature`,
-      [id],
+      `SELECT i.issue FROM import_features f CROSS JOIN LATERAL jsonb_array_elements(f.issues) WITH ORDINALITY AS i(issue, n)
+       WHERE f.import_id = $1 ORDER BY f.feature, i.n OFFSET $2 LIMIT $3`,
+      [id, offset, limit],
     );
     return r.rows.map((x) => x.issue);
+  }
+
+  /** How many issues of each code and severity. */
+  async issueCounts(id: string): Promise<{ code: string; severity: IssueOut['severity']; count: number }[]> {
+    const r = await this.db.query<{ code: string; severity: IssueOut['severity']; count: number }>(
+      `SELECT i.issue->>'code' AS code, i.issue->>'severity' AS severity, count(*)::int AS count
+       FROM import_features f CROSS JOIN LATERAL jsonb_array_elements(f.issues) AS i(issue)
+       WHERE f.import_id = $1 GROUP BY 1, 2 ORDER BY 3 DESC, 1`,
+      [id],
+    );
+    return r.rows;
   }
 
   async blockedCount(id: string): Promise<number> {

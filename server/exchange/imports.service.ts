@@ -123,6 +123,16 @@ export function normaliseGeometry(feature: number, g: Geometry | null): { geomet
   return { geometry: out, issues, bbox: Number.isFinite(bbox[0]) ? bbox : null };
 }
 
+const ISSUES_PAGE_DEFAULT = 500;
+const ISSUES_PAGE_MAX = 5000;
+
+function pageParam(raw: unknown, fallback: number, max: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n > max) throw new BadRequestException(`${name} must be an integer 0–${max}`, { [name]: raw }, 'invalid-query');
+  return n;
+}
+
 export class ImportsService {
   private readonly repo: ImportsRepository;
 
@@ -480,12 +490,17 @@ export class ImportsService {
 
   /* --------------------------------------------------------------- reading */
 
-  async get(user: SessionUser | undefined, id: string) {
+  async get(user: SessionUser | undefined, id: string, query: { issues_offset?: unknown; issues_limit?: unknown } = {}) {
     const row = await this.load(user, id, false);
     const stale = row.state === 'checking' && Date.now() - new Date(row.updated_at).getTime() > STALE_CHECK_MS;
-    const issues = row.state === 'checking' ? [] : await this.repo.issues(id);
+    const offset = pageParam(query.issues_offset, 0, Number.MAX_SAFE_INTEGER, 'issues_offset');
+    const limit = pageParam(query.issues_limit, ISSUES_PAGE_DEFAULT, ISSUES_PAGE_MAX, 'issues_limit');
+    const checking = row.state === 'checking';
+    const issues = checking ? [] : await this.repo.issuesPage(id, offset, limit);
+    const issueCounts = checking ? [] : await this.repo.issueCounts(id);
     const summary = { critical: 0, warning: 0, info: 0 };
-    for (const i of issues) summary[i.severity] += 1;
+    for (const c of issueCounts) summary[c.severity] += c.count;
+    const total = summary.critical + summary.warning + summary.info;
     return {
       id: row.id,
       state: stale ? 'failed' : row.state,
@@ -495,7 +510,10 @@ export class ImportsService {
       encoding: row.encoding,
       feature_count: row.feature_count,
       mapping: row.mapping,
+      // one page of the issues; the counts are of all of them
       issues,
+      issues_page: { offset, limit, total, next_offset: offset + issues.length < total ? offset + issues.length : null },
+      issue_counts: issueCounts,
       // beyond the contract: what the wizard shows
       layer: row.layer,
       filename: row.filename,

@@ -29,6 +29,8 @@ interface ImportReport {
   feature_count: number;
   mapping: Record<string, string | null>;
   issues: ImportIssue[];
+  /** the issues come by page; the summary counts all of them */
+  issues_page?: { offset: number; limit: number; total: number; next_offset: number | null };
   layer: string;
   filename: string | null;
   crs_source: string | null;
@@ -285,11 +287,16 @@ export default function ImportsPage(_props: PageProps) {
               <div className="imports__filters" role="group" aria-label={t('step4')}>
                 {(['all', 'critical', 'warning', 'info'] as const).map((s) => (
                   <button key={s} type="button" aria-pressed={filter === s} className={`imports__filter imports__filter--${s}`} onClick={() => setFilter(s)}>
-                    {t(s)} {s === 'all' ? report.issues.length : report.summary[s]}
+                    {t(s)} {s === 'all' ? (report.issues_page?.total ?? report.issues.length) : report.summary[s]}
                   </button>
                 ))}
               </div>
               {issues.length === 0 ? <p>{t('noIssues')}</p> : null}
+              {report.issues_page && report.issues_page.total > report.issues.length ? (
+                <p className="ca-hint" data-testid="issues-shown">
+                  {t('issuesShown').replace('{shown}', String(report.issues.length)).replace('{total}', String(report.issues_page.total))}
+                </p>
+              ) : null}
               <ul className="imports__issues">
                 {issues.slice(0, 500).map((i, n) => (
                   <li key={`${i.feature}-${i.code}-${n}`} className={`imports__issue imports__issue--${i.severity}`}>
