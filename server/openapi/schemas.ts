@@ -93,8 +93,10 @@ export const schemas: Record<string, JsonSchema> = {
     planned_ha: num, established_ha: num, industrial_land_ha: num, leased_ha: num,
     occupancy_pct: nullable(num), wastewater_operating: int, nonconforming_count: int,
     no_boundary_count: int, provisional_count: int,
+    fulfilment_pct: nullable(num),
   }),
-  Stats: object({ rows: arrayOf(ref('StatsRow')) }),
+  // issue 13: the server owns every aggregate; the client only displays national and regions
+  Stats: object({ rows: arrayOf(ref('StatsRow')), national: ref('StatsRow'), regions: arrayOf(ref('StatsRow')) }),
   StatsTimeline: object({ points: arrayOf(object({ year: int, date, established_count: int, established_ha: num })) }),
   StatsRange: object({ first: nullable(str), last: nullable(str), today: date }),
   ImportSummary: object({ id: str, state: { type: 'string', enum: ['checking', 'ready', 'failed', 'committed'] } }),

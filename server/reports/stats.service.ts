@@ -6,9 +6,24 @@ import { nonConformingIds } from './nonconformity.ts';
 import type { ReportsRepository, SnapshotCluster } from './reports.repository.ts';
 import { endOfVietnamDay, todayInVietnam, unitsFor, type By, type Era, type Geography } from './units.ts';
 
+/** The figures of a unit, and its plan fulfilment (established ÷ planned, %; null without planned clusters). */
 export interface StatsRow extends StatsMeasures {
   code: string;
   name: string;
+  fulfilment_pct: number | null;
+}
+
+export interface StatsResponse {
+  /** one row per unit of `by` (provinces of the era, or regions) */
+  rows: StatsRow[];
+  /** the whole country, aggregated from the clusters (ratios from the sums, never averaged over rows) */
+  national: StatsRow;
+  /** one total per socio-economic region */
+  regions: StatsRow[];
+}
+
+function statsRow(code: string, name: string, m: StatsMeasures): StatsRow {
+  return { code, name, ...m, fulfilment_pct: m.planned_count > 0 ? Math.round((m.established_count / m.planned_count) * 10000) / 100 : null };
 }
 
 export interface StatsQuery {
@@ -66,16 +81,20 @@ export class StatsService {
     return this.geography;
   }
 
-  async stats(q: StatsQuery): Promise<{ rows: StatsRow[] }> {
+  async stats(q: StatsQuery): Promise<StatsResponse> {
     const [geo, all] = await Promise.all([this.loadGeography(), this.repository.clustersValidAt(endOfVietnamDay(q.asOf))]);
     const clusters = q.phase ? all.filter((c) => c.properties.plan_phase === q.phase) : all;
-    return { rows: this.rows(clusters, q.by, q.era, q.asOf, geo) };
+    const nonconforming = nonConformingIds(clusters, q.asOf);
+    const rows = this.rows(clusters, q.by, q.era, q.asOf, geo, nonconforming);
+    const regions = q.by === 'region' ? rows : this.rows(clusters, 'region', q.era, q.asOf, geo, nonconforming);
+    const country = groupClusters(clusters, [{ code: 'VN', name: 'Cả nước' }], () => 'VN', nonconforming).get('VN')!;
+    return { rows, national: statsRow('VN', 'Cả nước', statsMeasures(country)), regions };
   }
 
-  rows(clusters: readonly SnapshotCluster[], by: By, era: Era, date: string, geo: Geography): StatsRow[] {
+  rows(clusters: readonly SnapshotCluster[], by: By, era: Era, date: string, geo: Geography, nonconforming = nonConformingIds(clusters, date)): StatsRow[] {
     const { units, unitOf } = unitsFor(by, era, geo);
-    const groups = groupClusters(clusters, units, unitOf, nonConformingIds(clusters, date));
-    return units.map((u) => ({ code: u.code, name: u.name, ...statsMeasures(groups.get(u.code)!) }));
+    const groups = groupClusters(clusters, units, unitOf, nonconforming);
+    return units.map((u) => statsRow(u.code, u.name, statsMeasures(groups.get(u.code)!)));
   }
 
   /** Established clusters at the end of each year from `from` to `to` (the current year: today). */

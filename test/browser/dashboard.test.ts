@@ -104,6 +104,15 @@ describe('dashboard, plan and reports pages in a browser', () => {
     expect(timeline).toHaveLength(17);
     expect(timeline[timeline.length - 1]).toBeGreaterThan(timeline[0]!);
     const kpiToday = await page.textContent('[data-measure=established_count] .dash-kpi__value');
+    // issue 13: the national figures shown are the server's totals (GET /api/stats `national`), not the browser's
+    const measures = ['established_count', 'occupancy_pct', 'fulfilment_pct', 'nonconforming_count'];
+    const expected = await page.evaluate(async (ms) => {
+      const national = (await (await fetch('/api/stats?by=province&era=2009')).json()).national;
+      const f = new Intl.NumberFormat(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 });
+      return ms.map((m) => (national[m] === null ? '–' : f.format(national[m])));
+    }, measures);
+    expect(expected.some((v) => v !== '–')).toBe(true);
+    for (const [i, m] of measures.entries()) expect(await page.textContent(`[data-measure=${m}] .dash-kpi__value`), m).toBe(expected[i]);
     await page.screenshot({ path: `${SHOTS}/dashboard-today.png`, fullPage: true });
 
     // back to the end of 2021: D was operating then

@@ -19,6 +19,7 @@ const FIELDS = [
   // issue 17: clusters without a boundary (location point only) and with a provisional one
   'no_boundary_count',
   'provisional_count',
+  'fulfilment_pct',
 ];
 
 const NORTH = 'trung-du-mien-nui-phia-bac';
@@ -45,7 +46,7 @@ describeEachServer('stats API', (t) => {
   async function stats(qs: string): Promise<Row[]> {
     const res = await t.server.client().get(`/api/stats?${qs}`);
     expect(res.status, res.text).toBe(200);
-    expect(Object.keys(res.body)).toEqual(['rows']);
+    expect(Object.keys(res.body)).toEqual(['rows', 'national', 'regions']);
     return res.body.rows;
   }
 

@@ -6,7 +6,7 @@ import { useFormatNumber, usePick, useT } from '../../i18n/index.tsx';
 import { REGION_COLORS, REGION_NAMES, isRegionKey } from '../../map/regions.ts';
 import { PLAN_PHASES, labels as attributeLabels } from '@domain/cluster-attributes.ts';
 import { dict } from './i18n.ts';
-import { MEASURES, MEASURE_LABELS, classBreaks, measureValue, totalRow, type Measure, type StatsRow } from './measures.ts';
+import { MEASURES, MEASURE_LABELS, classBreaks, measureValue, type Measure, type StatsResponse, type StatsRow } from './measures.ts';
 import { ChoroplethMap } from './ChoroplethMap.tsx';
 import { BarChart, Timeline, type TimelinePoint } from './charts.tsx';
 import './dashboard.css';
@@ -60,6 +60,7 @@ export default function DashboardPage(_props: PageProps) {
 
   const [provinceRows, setProvinceRows] = useState<StatsRow[] | null>(null);
   const [regionRows, setRegionRows] = useState<StatsRow[] | null>(null);
+  const [national, setNational] = useState<StatsRow | null>(null);
   const [geometry, setGeometry] = useState<ProvinceFC | null>(null);
   const [timeline, setTimeline] = useState<TimelinePoint[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -80,13 +81,14 @@ export default function DashboardPage(_props: PageProps) {
     setError(null);
     const q = { as_of: asOf, phase: phase || undefined };
     Promise.all([
-      getJson<{ rows: StatsRow[] }>(withQuery('/api/stats', { ...q, by: 'province', era })),
-      getJson<{ rows: StatsRow[] }>(withQuery('/api/stats', { ...q, by: 'region', era })),
+      getJson<StatsResponse>(withQuery('/api/stats', { ...q, by: 'province', era })),
+      getJson<StatsResponse>(withQuery('/api/stats', { ...q, by: 'region', era })),
     ]).then(
       ([p, r]) => {
         if (cancelled) return;
         setProvinceRows(p.rows);
         setRegionRows(r.rows);
+        setNational(p.national);
         setLoading(false);
       },
       (err: Error) => {
@@ -143,7 +145,8 @@ export default function DashboardPage(_props: PageProps) {
     () => classBreaks(by === 'province' ? [...values.values()] : (regionRows ?? []).map((r) => measureValue(r, measure)), integer),
     [by, values, regionRows, measure, integer],
   );
-  const total = useMemo(() => (regionRows ? totalRow(regionRows, t('national')) : null), [regionRows, t]);
+  // the national figures are the server's (GET /api/stats `national`): never summed or averaged here
+  const total = national;
   const measureLabel = pick(MEASURE_LABELS[measure]);
 
   return (

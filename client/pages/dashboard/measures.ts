@@ -1,6 +1,6 @@
 import type { Bilingual } from '../../i18n/index.tsx';
 
-/** A row of GET /api/stats. */
+/** A row (or the national / a regional total) of GET /api/stats: every figure is the server's. */
 export interface StatsRow {
   code: string;
   name: string;
@@ -14,6 +14,14 @@ export interface StatsRow {
   occupancy_pct: number | null;
   wastewater_operating: number;
   nonconforming_count: number;
+  fulfilment_pct: number | null;
+}
+
+/** GET /api/stats: rows per unit and the totals, all aggregated by the server (the client only displays them). */
+export interface StatsResponse {
+  rows: StatsRow[];
+  national: StatsRow;
+  regions: StatsRow[];
 }
 
 export const MEASURES = [
@@ -45,35 +53,9 @@ export const MEASURE_LABELS: Record<Measure, Bilingual> = {
   nonconforming_count: { vi: 'CCN chưa phù hợp quy định', en: 'Non-conforming clusters' },
 };
 
-/** The value of a measure for one row; fulfilment = established ÷ planned. */
+/** The value of a measure for one row, as the server computed it. */
 export function measureValue(row: StatsRow, m: Measure): number | null {
-  if (m === 'fulfilment_pct') return row.planned_count > 0 ? Math.round((row.established_count / row.planned_count) * 10000) / 100 : null;
   return row[m];
-}
-
-/** Sum of rows, with ratios recomputed (occupancy from the land sums). */
-export function totalRow(rows: readonly StatsRow[], name: string): StatsRow {
-  const t: StatsRow = { code: 'VN', name, planned_count: 0, established_count: 0, operating_count: 0, planned_ha: 0, established_ha: 0, industrial_land_ha: 0, leased_ha: 0, occupancy_pct: null, wastewater_operating: 0, nonconforming_count: 0 };
-  let occLeased = 0;
-  let occIndustrial = 0;
-  for (const r of rows) {
-    t.planned_count += r.planned_count;
-    t.established_count += r.established_count;
-    t.operating_count += r.operating_count;
-    t.planned_ha += r.planned_ha;
-    t.established_ha += r.established_ha;
-    t.industrial_land_ha += r.industrial_land_ha;
-    t.leased_ha += r.leased_ha;
-    t.wastewater_operating += r.wastewater_operating;
-    t.nonconforming_count += r.nonconforming_count;
-    if (r.occupancy_pct !== null && r.industrial_land_ha > 0) {
-      occIndustrial += r.industrial_land_ha;
-      occLeased += (r.occupancy_pct / 100) * r.industrial_land_ha;
-    }
-  }
-  for (const k of ['planned_ha', 'established_ha', 'industrial_land_ha', 'leased_ha'] as const) t[k] = Math.round(t[k] * 100) / 100;
-  t.occupancy_pct = occIndustrial > 0 ? Math.round((occLeased / occIndustrial) * 10000) / 100 : null;
-  return t;
 }
 
 export const SCALE = ['#f1f5fb', '#c9dcf0', '#93bde3', '#5597cf', '#2a6fb3', '#0d4a8a'];
