@@ -1,5 +1,5 @@
 import type { ComponentType, LazyExoticComponent } from 'react';
-import type { Role } from '../auth/roles.ts';
+import type { RouteAccess } from './route-access.ts';
 import type { Bilingual } from '../i18n/dictionary.ts';
 
 /** What every page component receives. */
@@ -16,8 +16,9 @@ export interface RouteDef {
   page: PageComponent;
   /** Document title and nav label. */
   title?: Bilingual;
-  /** Who may open it: 'public' (default), 'user' (any signed-in account) or a list of roles. */
-  access?: 'public' | 'user' | readonly Role[];
+  /** Who may open it: 'public' (default), 'user' (any signed-in account), the roles that may do an action of
+   *  server/domain/permissions.ts (`{ may: 'edit' }`, the server's own rule), or a list of roles. */
+  access?: RouteAccess;
   /** Shown in the header nav (to those allowed). */
   nav?: boolean;
   /** 'full': the page fills the viewport under the header (maps); 'page': a padded, scrolling document. */

@@ -1,7 +1,9 @@
 import type { Bilingual } from '../i18n/dictionary.ts';
 
-export type Role = 'planner' | 'reviewer' | 'ministry' | 'admin';
-export const ROLES: readonly Role[] = ['planner', 'reviewer', 'ministry', 'admin'];
+import type { Role } from '@domain/permissions.ts';
+
+// the roles and what each may do are the server's (server/domain/permissions.ts)
+export { ROLES, type Role } from '@domain/permissions.ts';
 
 export const ROLE_LABELS: Record<Role, Bilingual> = {
   planner: { vi: 'Chuyên viên quy hoạch', en: 'Planner' },

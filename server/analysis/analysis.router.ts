@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context.ts';
 import { clientIp, currentUser, requireRole, requireUser } from '../auth/auth.middleware.ts';
 import { BadRequestException } from '../errors.ts';
+import { rolesFor } from '../domain/permissions.ts';
 import { AnalysisRepository } from './analysis.repository.ts';
 import { AnalysisService } from './analysis.service.ts';
 import { ResidentialService } from './residential.service.ts';
@@ -39,7 +40,7 @@ export function createAnalysisRouter(ctx: AppContext): Router {
     res.set('X-Total-Returned', String(r.count)).set('X-Limit', String(r.limit)).type('application/geo+json').send(r.json);
   });
 
-  router.post('/residential-zones/import', requireRole('planner', 'reviewer', 'admin'), uploadSingle('file'), async (req, res) => {
+  router.post('/residential-zones/import', requireRole(...rolesFor('import-residential')), uploadSingle('file'), async (req, res) => {
     const user = currentUser(req);
     const jobId = await residential.startImport(user, req.file);
     const options = { defaultKind: (req.body as Record<string, unknown> | undefined)?.kind, ip: clientIp(req) };
@@ -58,7 +59,7 @@ export function createAnalysisRouter(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json(await residential.getImport(req.params.id as string, currentUser(req)));
   });
 
-  router.delete('/residential-zones/:id', requireRole('admin'), async (req, res) => {
+  router.delete('/residential-zones/:id', requireRole(...rolesFor('administer')), async (req, res) => {
     await residential.delete(req.params.id as string, currentUser(req), clientIp(req));
     res.status(204).end();
   });

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { BadRequestException } from '../errors.ts';
 import { clientIp, currentUser, requireRole, requireUser, setCsrfCookie } from './auth.middleware.ts';
+import { rolesFor } from '../domain/permissions.ts';
 import { AuthService } from './auth.service.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_HOURS } from './session.ts';
 
@@ -30,17 +31,17 @@ export function createAuthRouter(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json({ user: currentUser(req) });
   });
 
-  router.get('/users', requireRole('admin'), async (_req, res) => {
+  router.get('/users', requireRole(...rolesFor('administer')), async (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ users: await service.listUsers() });
   });
 
-  router.post('/users', requireRole('admin'), async (req, res) => {
+  router.post('/users', requireRole(...rolesFor('administer')), async (req, res) => {
     const actor = currentUser(req);
     const user = await service.createUser(req.body ?? {}, { id: actor.id, username: actor.username, ip: clientIp(req) });
     res.status(201).json({ user });
   });
 
-  router.get('/audit', requireRole('admin'), async (req, res) => {
+  router.get('/audit', requireRole(...rolesFor('administer')), async (req, res) => {
     const limit = Number(req.query.limit ?? 100);
     const offset = Number(req.query.offset ?? 0);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || !Number.isInteger(offset) || offset < 0) {

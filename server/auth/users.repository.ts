@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 
-export type Role = 'planner' | 'reviewer' | 'ministry' | 'admin';
-export const ROLES: readonly Role[] = ['planner', 'reviewer', 'ministry', 'admin'];
+export { ROLES, type Role } from '../domain/permissions.ts';
+import type { Role } from '../domain/permissions.ts';
 
 export interface UserRow {
   id: number;

@@ -15,6 +15,7 @@ import { BadRequestException, ConflictException, ForbiddenException, HttpExcepti
 import { VIETNAM_EXTENT, removeDuplicateConsecutiveVertices } from '../domain/geometry-validation.ts';
 import { ClustersRepository } from '../clusters/clusters.repository.ts';
 import { PlansService } from '../plans/plans.service.ts';
+import { roleMay } from '../domain/permissions.ts';
 import type { PlanItemDraft, PlanRow } from '../plans/plans.repository.ts';
 import { boundaryStatusFits, declaredAreaHa, defaultBoundaryStatus, isBoundaryStatus } from '../domain/boundary.ts';
 import { ImportsRepository, type ImportRow, type IssueOut, type StagedFeature } from './imports.repository.ts';
@@ -151,7 +152,7 @@ export class ImportsService {
 
   private assertImporter(user: SessionUser | undefined): SessionUser {
     if (!user) throw new UnauthorizedException();
-    if (user.role !== 'planner' && user.role !== 'admin') throw new ForbiddenException('Only planners and admins import data', { role: user.role });
+    if (!roleMay(user.role, 'import')) throw new ForbiddenException('Only planners and admins import data', { role: user.role });
     return user;
   }
 

@@ -15,6 +15,7 @@
  * - The ministry reads everything and writes nothing. The public reads only published versions.
  */
 import type { Role } from '../auth/users.repository.ts';
+import { roleMay } from '../domain/permissions.ts';
 
 export const REVIEW_STATES = ['draft', 'submitted', 'approved', 'changes_requested'] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
@@ -81,16 +82,16 @@ export function decide(
     case 'read-comments':
       return inProvince ? ALLOW : deny('not-in-province', `Only staff of province ${provinceCode} see unpublished data`);
     case 'read-queue':
-      if (actor.role === 'planner') return deny('role', 'The review queue is for reviewers, the ministry and admins');
+      if (!roleMay(actor.role, 'read-queue')) return deny('role', 'The review queue is for reviewers, the ministry and admins');
       return inProvince ? ALLOW : deny('not-in-province', `Not your province`);
     case 'comment':
     case 'edit':
     case 'submit':
-      if (actor.role === 'ministry') return deny('read-only-role', 'The ministry reads but does not edit');
+      if (!roleMay(actor.role, 'edit')) return deny('read-only-role', 'The ministry reads but does not edit');
       if (actor.role === 'admin') return ALLOW;
       return inProvince ? ALLOW : deny('not-in-province', `You may edit only in province ${actor.province_code}`);
     case 'review':
-      if (actor.role !== 'reviewer' && actor.role !== 'admin') return deny('role', 'Only reviewers and admins review');
+      if (!roleMay(actor.role, 'review')) return deny('role', 'Only reviewers and admins review');
       if (!inProvince) return deny('not-in-province', `You may review only in province ${actor.province_code}`);
       if (versionAuthorId != null && versionAuthorId === actor.id) return deny('own-version', 'Nobody reviews a version they authored');
       return ALLOW;

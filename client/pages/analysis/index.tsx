@@ -19,6 +19,7 @@ import {
   type ResidentialCollection,
 } from '../../analysis/ResidentialLayer.ts';
 import '../../analysis/analysis.css';
+import { roleMay } from '@domain/permissions.ts';
 
 type ClusterProximity = ProximityResult & { cluster: { id: string; code: string; name: string; version: number; geometry: Polygon | MultiPolygon } };
 interface ProfileInfo { id: string; document: string; effective_from: string; effective_until: string | null }
@@ -146,7 +147,7 @@ export default function AnalysisPage(_props: PageProps) {
         </form>
         {prox && <ProximitySummary prox={prox} />}
         {clusterId && <ConformityPanel clusterId={clusterId} profile={profile || null} onShowEvidence={showEvidence} />}
-        {user && ['planner', 'reviewer', 'admin'].includes(user.role) && <ImportForm onDone={() => map && void refreshZones(map)} />}
+        {roleMay(user?.role, 'import-residential') && <ImportForm onDone={() => map && void refreshZones(map)} />}
       </aside>
       <div className="analysis-page__map">
         <MapView onLoad={onLoad}>

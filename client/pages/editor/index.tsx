@@ -28,6 +28,7 @@ import { BoundaryImportError, parseBoundaryFile } from '../../clusters/import-bo
 import { readServerProblems, type ServerProblems } from '../../clusters/server-problems.ts';
 import { BoundarySnapper } from '../../clusters/snapping.ts';
 import type { BoundaryGeometry, ClusterFeature } from '../../clusters/types.ts';
+import { isNationalRole, roleMay } from '@domain/permissions.ts';
 import { ConformitySlot } from './ConformitySlot.tsx';
 import { EditorDraw, type DrawController, type EditorTool } from './EditorDraw.tsx';
 import { EDITOR_COLORS, EditorLayers } from './EditorLayers.tsx';
@@ -87,7 +88,7 @@ export default function EditorPage(_props: PageProps) {
   requestedIdRef.current = requestedId;
 
   const province = typeof model.province_code === 'string' && /^\d{2}$/.test(model.province_code) ? model.province_code : user?.province_code ?? null;
-  const provinceLocked = user?.role === 'planner' || user?.role === 'reviewer';
+  const provinceLocked = !!user && !isNationalRole(user.role);
 
   /* ------------------------------------------------------------ context data */
 
@@ -417,7 +418,8 @@ export default function EditorPage(_props: PageProps) {
   const props = loaded?.feature.properties;
   const h = historyRef.current;
   const ha = (v: number) => fmt(v, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
-  const canEdit = user?.role === 'planner' || user?.role === 'admin';
+  // the server's rule (server/domain/permissions.ts): planners, reviewers and admins edit
+  const canEdit = roleMay(user?.role, 'edit');
 
   return (
     <div className="editor">
