@@ -67,7 +67,9 @@ export const securityHeaders: RequestHandler = (req, res, next) => {
   });
   // Public data (tiles, OGC, the public API) may be embedded by other sites; staff pages may not be framed at all.
   const embeddable = req.path.startsWith('/tiles/') || req.path.startsWith('/ogc') || req.path.startsWith('/api/public');
-  if (!embeddable) res.set('X-Frame-Options', 'DENY');
+  // the reports page previews the periodic report (HTML) in an iframe of its own origin
+  const sameOriginFrame = req.path === '/api/reports/periodic';
+  if (!embeddable) res.set('X-Frame-Options', sameOriginFrame ? 'SAMEORIGIN' : 'DENY');
   res.set(
     'Content-Security-Policy',
     [
@@ -82,7 +84,7 @@ export const securityHeaders: RequestHandler = (req, res, next) => {
       "object-src 'none'",
       "base-uri 'self'",
       "form-action 'self'",
-      embeddable ? '' : "frame-ancestors 'none'",
+      embeddable ? '' : sameOriginFrame ? "frame-ancestors 'self'" : "frame-ancestors 'none'",
     ]
       .filter(Boolean)
       .join('; '),

@@ -75,6 +75,10 @@ describeEachServer('hardening', (t) => {
       expect(csp).toContain('blob:');
       expect(csp).toContain("script-src 'self'");
     }
+    // the periodic report's HTML is previewed in an iframe of the reports page: same origin only
+    const report = await c.get('/api/reports/periodic?period=2024');
+    expect(report.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(report.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
     const ogc = await c.get('/ogc/conformance');
     expect(ogc.headers.get('x-content-type-options')).toBe('nosniff');
     expect(ogc.headers.get('content-security-policy')).not.toContain('frame-ancestors');
