@@ -1,4 +1,5 @@
 import type { Geometry } from 'geojson';
+import { validateClusterGeometry } from '../domain/geometry-validation.ts';
 import { parse } from 'csv-parse/sync';
 import type { Database, Queryable } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
@@ -335,7 +336,13 @@ export class PlansService {
     else if (area <= 0 || area > 1000) issue('planned_area_ha', 'Diện tích quy hoạch phải trong khoảng 0–1000 ha', 'planned area must be in (0, 1000] ha');
     let geometry: Geometry | null = null;
     if (input.geometry !== undefined && input.geometry !== null) {
-      if (validGeometry(input.geometry)) geometry = input.geometry;
+      const g = input.geometry as { type?: unknown };
+      if (g && typeof g === 'object' && (g.type === 'Polygon' || g.type === 'MultiPolygon')) {
+        // an area goes through the one boundary validator clusters use: no bow-ties, unclosed rings or spikes
+        const checked = validateClusterGeometry(input.geometry);
+        if (checked.ok) geometry = checked.geometry!;
+        else issue('geometry', `Vùng quy hoạch không hợp lệ: ${checked.errors[0]!.message}`, `invalid planned area: ${checked.errors[0]!.message_en}`);
+      } else if (validGeometry(input.geometry)) geometry = input.geometry;
       else issue('geometry', 'Vị trí phải là điểm hoặc vùng GeoJSON trong lãnh thổ Việt Nam', 'geometry must be a GeoJSON Point or (Multi)Polygon inside Viet Nam');
     }
     let clusterId: string | null = null;
