@@ -20,6 +20,11 @@ declare module 'vitest' {
 
 export const TMP_DIR = path.join(projectRoot, '.test-tmp');
 
+/** The one line `npm test` prints when only the embedded driver runs. */
+export const NATIVE_SKIPPED_NOTICE =
+  'vitest: TEST_DATABASE_URL is not set, so the native PostGIS suites are skipped and every database suite runs on the embedded PGlite driver only ' +
+  '(set TEST_DATABASE_URL=postgres://…/cluster_atlas_test to run them on both drivers).';
+
 /** Migrates and seeds ONE embedded template per fingerprint; suites clone it (~2 s) instead of migrating (~15 s). */
 async function buildEmbeddedTemplate(fingerprint: string): Promise<string> {
   const file = path.join(TMP_DIR, `embedded-template-${fingerprint}.tar.gz`);
@@ -92,6 +97,7 @@ export default async function setup(project: TestProject) {
   await mkdir(TMP_DIR, { recursive: true });
   const fingerprint = await templateFingerprint();
   const nativeUrl = process.env.TEST_DATABASE_URL?.trim() || null;
+  if (!nativeUrl) process.stdout.write(`${NATIVE_SKIPPED_NOTICE}\n`);
   const [embeddedTemplatePath, nativeTemplateUrl] = await Promise.all([
     buildEmbeddedTemplate(fingerprint),
     nativeUrl ? buildNativeTemplate(nativeUrl, fingerprint) : Promise.resolve(null),
