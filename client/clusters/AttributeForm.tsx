@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useState } from 'react';
+import { TEXT_FIELD_MAX_CHARS } from '@domain/limits';
 import {
   CLUSTER_STATUSES,
   HAZARD_CLASSES,
@@ -110,6 +111,7 @@ export function AttributeForm({ value, onChange, provinceLocked, readOnly, serve
         readOnly={readOnly}
         aria-invalid={issuesFor(f).length > 0 || undefined}
         onChange={(e) => set(f, e.target.value)}
+        maxLength={TEXT_FIELD_MAX_CHARS[f]}
         {...extra}
       />,
       hint,

@@ -5,6 +5,7 @@
  */
 import { HAZARD_CLASSES, type HazardClass } from './hazard.ts';
 import { isIsoDate } from './dates.ts';
+import { LIST_FIELD_MAX_ITEMS, NUMBER_FIELD_RANGES, TEXT_FIELD_MAX_CHARS } from './limits.ts';
 import { BOUNDARY_STATUSES, boundaryStatusLabels, type BoundaryStatus } from './boundary.ts';
 
 export const CLUSTER_STATUSES = ['planned', 'established', 'operating', 'expanding', 'suspended', 'removed'] as const;
@@ -125,6 +126,8 @@ export type AttributeErrorCode =
   | 'invalid-enum'
   | 'negative'
   | 'out-of-range'
+  | 'too-long'
+  | 'too-many'
   | 'not-integer'
   | 'invalid-date'
   | 'invalid-code'
@@ -287,6 +290,14 @@ export function validateClusterAttributes(props: unknown): AttributeValidationRe
     if (typeof v !== 'string') err(f, 'invalid-type', `${label(f)} phải là chuỗi`, `${f} must be a string`);
     else value[f] = clean(v);
   }
+  // the limits of server/domain/limits.ts, here too so that the form says which field is too long
+  for (const f of ['name', ...STRING_FIELDS] as const) {
+    const max = TEXT_FIELD_MAX_CHARS[f];
+    const v = value[f as keyof ClusterAttributes];
+    if (max !== undefined && typeof v === 'string' && v.length > max) {
+      err(f, 'too-long', `${label(f)} dài quá ${max} ký tự`, `${f} is longer than ${max} characters`);
+    }
+  }
 
   // GSO codes keep their leading zeros, hence strings of fixed length
   const codeField = (f: 'province_code' | 'district_code', digits: number) => {
@@ -304,6 +315,8 @@ export function validateClusterAttributes(props: unknown): AttributeValidationRe
     if (isAbsent(v)) return;
     if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.trim() !== '')) {
       err(f, 'invalid-type', `${label(f)} phải là danh sách chuỗi không rỗng`, `${f} must be an array of non-empty strings`);
+    } else if (v.length > (LIST_FIELD_MAX_ITEMS[f] ?? Infinity)) {
+      err(f, 'too-many', `${label(f)}: tối đa ${LIST_FIELD_MAX_ITEMS[f]} mục`, `${f}: at most ${LIST_FIELD_MAX_ITEMS[f]} items`);
     } else value[f] = v.map((s: string) => clean(s));
   };
   stringList('communes');
@@ -337,6 +350,8 @@ export function validateClusterAttributes(props: unknown): AttributeValidationRe
       err(f, 'negative', `${label(f)} không được âm`, `${f} must not be negative`);
     } else if (integer && !Number.isInteger(v)) {
       err(f, 'not-integer', `${label(f)} phải là số nguyên`, `${f} must be an integer`);
+    } else if (NUMBER_FIELD_RANGES[f] && v > NUMBER_FIELD_RANGES[f]![1]) {
+      err(f, 'out-of-range', `${label(f)} vượt quá ${NUMBER_FIELD_RANGES[f]![1]}`, `${f} must be at most ${NUMBER_FIELD_RANGES[f]![1]}`);
     } else value[f] = v;
   };
   for (const f of NUMBER_FIELDS) numberField(f, false);

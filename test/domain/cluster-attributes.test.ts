@@ -169,6 +169,17 @@ describe('validateClusterAttributes', () => {
   });
 });
 
+describe('limits from server/domain/limits.ts', () => {
+  it('names the field that is too long, too many or too large', () => {
+    expect(errs({ name: 'x'.repeat(301) })).toContain('name:too-long');
+    expect(errs({ name: 'x'.repeat(300) })).toEqual([]);
+    expect(errs({ name: 'A', investor: 'y'.repeat(301) })).toContain('investor:too-long');
+    expect(errs({ name: 'A', communes: Array.from({ length: 51 }, (_, i) => `Xã ${i}`) })).toContain('communes:too-many');
+    expect(errs({ name: 'A', workers: 10_000_001 })).toContain('workers:out-of-range');
+    expect(errs({ name: 'A', planned_area_ha: 1e308 })).toContain('planned_area_ha:out-of-range');
+  });
+});
+
 describe('occupancyPct', () => {
   it('leased / industrial × 100', () => {
     expect(occupancyPct(30, 40)).toBe(75);
