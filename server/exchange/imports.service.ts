@@ -4,6 +4,7 @@
  * database (imports, import_features), so any instance can answer the poll, the mapping edit or the commit.
  */
 import { createHash } from 'node:crypto';
+import { IMPORT_LIMITS } from '../domain/limits.ts';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Geometry, Position } from 'geojson';
@@ -123,6 +124,9 @@ export function normaliseGeometry(feature: number, g: Geometry | null): { geomet
   }
   return { geometry: out, issues, bbox: Number.isFinite(bbox[0]) ? bbox : null };
 }
+
+const tooManyRows = (n: number) =>
+  new FileFormatError(`The file holds ${n > IMPORT_LIMITS.maxRows + 1 ? n : 'more than ' + IMPORT_LIMITS.maxRows} features; at most ${IMPORT_LIMITS.maxRows} are accepted in one import — split the file`, 'too-many-rows');
 
 const ISSUES_PAGE_DEFAULT = 500;
 const ISSUES_PAGE_MAX = 5000;
@@ -247,8 +251,10 @@ export class ImportsService {
         batch = [];
         await this.repo.setProgress(id, opened.total ? (45 * n) / opened.total : Math.min(45, 5 + n / 1000));
       };
+      if (opened.total !== null && opened.total > IMPORT_LIMITS.maxRows) throw tooManyRows(opened.total);
       for await (const raw of opened.features) {
         n += 1;
+        if (n > IMPORT_LIMITS.maxRows) throw tooManyRows(n);
         for (const k of Object.keys(raw.properties)) fields.add(k);
         const norm = normaliseGeometry(n, raw.geometry);
         if (norm.bbox) {

@@ -6,7 +6,7 @@ import JSZip from 'jszip';
 import { describeEachServer } from '../support/server.ts';
 import { kml, LAO_CAI, uploadAndCheck } from '../exchange/helpers.ts';
 import { passwordProblems } from '../../server/domain/password-policy.ts';
-import { findLimitViolations, jsonNestingDepth } from '../../server/domain/limits.ts';
+import { findLimitViolations, IMPORT_LIMITS, jsonNestingDepth } from '../../server/domain/limits.ts';
 import { removeStaleTempFiles, uploadDir } from '../../server/exchange/temp-files.ts';
 
 const ring = (lon: number, lat: number, d = 0.004) => [
@@ -136,6 +136,17 @@ describeEachServer('hardening', (t) => {
     expect(residential.status).toBe(422);
     expect(residential.body.error.code).toBe('xml-doctype');
   });
+
+  it('refuses an import over the row limit before staging it', async () => {
+    const planner = await t.server.client().login('planner.laocai');
+    const feature = `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[${LAO_CAI[0]},${LAO_CAI[1]}]}}`;
+    const body = `{"type":"FeatureCollection","features":[${Array(IMPORT_LIMITS.maxRows + 1).fill(feature).join(',')}]}`;
+    const report = await uploadAndCheck(planner, body, 'too-many.geojson');
+    expect(report.state).toBe('failed');
+    expect(report.error.code).toBe('too-many-rows');
+    const staged = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_features WHERE import_id = $1', [report.id]);
+    expect(staged.rows[0]!.n).toBe(0);
+  }, 120_000);
 
   it('refuses zip members with climbing paths or bomb ratios, and leaves no temporary folder', async () => {
     const planner = await t.server.client().login('planner.laocai');
