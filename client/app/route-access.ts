@@ -14,6 +14,8 @@ export const ROUTE_ACCESS = {
   '/dashboard': 'user',
   '/reports': 'user',
   '/screening': 'user',
+  // GET /api/clusters/without-boundary: any signed-in account (staff see their province, national roles all)
+  '/worklist/no-boundary': 'user',
   '/imports': { may: 'import' },
   '/admin/users': { may: 'administer' },
 } as const satisfies Record<string, RouteAccess>;

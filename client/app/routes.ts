@@ -20,6 +20,7 @@ export const routes: readonly RouteDef[] = [
   { path: '/dashboard', page: lazy(() => import('../pages/dashboard/index.tsx')), title: { vi: 'Tổng quan', en: 'Dashboard' }, access: ROUTE_ACCESS['/dashboard'], nav: true },
   { path: '/reports', page: lazy(() => import('../pages/reports/index.tsx')), title: { vi: 'Báo cáo', en: 'Reports' }, access: ROUTE_ACCESS['/reports'], nav: true },
   { path: '/screening', page: lazy(() => import('../pages/screening/index.tsx')), title: { vi: 'Sàng lọc', en: 'Screening' }, access: ROUTE_ACCESS['/screening'], nav: true },
+  { path: '/worklist/no-boundary', page: lazy(() => import('../pages/worklist/index.tsx')), title: { vi: 'Cụm chưa có ranh giới', en: 'Without a boundary' }, access: ROUTE_ACCESS['/worklist/no-boundary'], nav: true },
   { path: '/imports', page: lazy(() => import('../pages/imports/index.tsx')), title: { vi: 'Nhập dữ liệu', en: 'Imports' }, access: ROUTE_ACCESS['/imports'], nav: true },
   { path: '/analysis', page: lazy(() => import('../pages/analysis/index.tsx')), title: { vi: 'Phân tích', en: 'Analysis' }, nav: true, layout: 'full' },
   { path: '/admin/users', page: lazy(() => import('../pages/admin-users/index.tsx')), title: { vi: 'Người dùng', en: 'Users' }, access: ROUTE_ACCESS['/admin/users'], nav: true },

@@ -11,6 +11,7 @@ import {
   type AttributeIssue,
   type ClusterAttributeField,
 } from '@domain/cluster-attributes';
+import { BOUNDARY_STATUSES } from '@domain/boundary';
 import { getJson } from '../api/http.ts';
 import { useFormatNumber, useLocale, useT } from '../i18n/index.tsx';
 import { parseNumber, propertiesFromModel, type FormModel } from './attribute-model.ts';
@@ -192,6 +193,10 @@ export function AttributeForm({ value, onChange, provinceLocked, readOnly, serve
       {select('plan_phase', PLAN_PHASES, pick(labels.plan_phase))}
 
       <h3 className="ca-group">{t('form.groupAreas')}</h3>
+      <div className="ca-row">
+        {select('boundary_status', BOUNDARY_STATUSES, pick(labels.boundary_status))}
+        {number('declared_area_ha')}
+      </div>
       <div className="ca-row">
         {number('planned_area_ha')}
         {number('industrial_land_ha')}

@@ -17,11 +17,11 @@ const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 type Part = 'old' | 'new' | 'added' | 'removed';
 
-function collection(parts: Partial<Record<Part, Geometry | null | undefined>>): FeatureCollection {
+function collection(parts: Partial<Record<Part, Geometry | null | undefined>>, newProvisional: boolean): FeatureCollection {
   const features: Feature[] = [];
   for (const part of ['old', 'new', 'added', 'removed'] as const) {
     const g = parts[part];
-    if (g) features.push({ type: 'Feature', geometry: g, properties: { part } });
+    if (g) features.push({ type: 'Feature', geometry: g, properties: { part, provisional: part === 'new' && newProvisional } });
   }
   return { type: 'FeatureCollection', features };
 }
@@ -41,8 +41,33 @@ function ensureLayers(map: MapLibreMap) {
     filter: is('old') as never,
     paint: { 'line-color': DIFF_COLORS.old, 'line-width': 2, 'line-dasharray': [2, 2] },
   }, before);
-  map.addLayer({ id: `${SOURCE}-new`, type: 'line', source: SOURCE, filter: is('new') as never, paint: { 'line-color': DIFF_COLORS.new, 'line-width': 2.5 } }, before);
+  const polygons = ['==', ['geometry-type'], 'Polygon'] as const;
+  map.addLayer({ id: `${SOURCE}-new`, type: 'line', source: SOURCE, filter: ['all', is('new'), ['!=', ['get', 'provisional'], true]] as never, paint: { 'line-color': DIFF_COLORS.new, 'line-width': 2.5 } }, before);
+  // a provisional (approximate) boundary is drawn dashed, like on every map
+  map.addLayer({
+    id: DIFF_PROVISIONAL_LAYER,
+    type: 'line',
+    source: SOURCE,
+    filter: ['all', is('new'), ['==', ['get', 'provisional'], true], polygons] as never,
+    paint: { 'line-color': DIFF_COLORS.new, 'line-width': 2.5, 'line-dasharray': [3, 2] },
+  }, before);
+  // a cluster without a boundary: its location as a ring symbol (grey before, blue now)
+  map.addLayer({
+    id: DIFF_POINT_LAYER,
+    type: 'circle',
+    source: SOURCE,
+    filter: ['==', ['geometry-type'], 'Point'] as never,
+    paint: {
+      'circle-radius': 7,
+      'circle-color': '#ffffff',
+      'circle-stroke-width': 3,
+      'circle-stroke-color': ['match', ['get', 'part'], 'old', DIFF_COLORS.old, DIFF_COLORS.new] as never,
+    },
+  });
 }
+
+export const DIFF_PROVISIONAL_LAYER = `${SOURCE}-new-provisional`;
+export const DIFF_POINT_LAYER = `${SOURCE}-point`;
 
 export interface DiffLayersProps {
   oldGeometry?: Geometry | null;
@@ -51,15 +76,17 @@ export interface DiffLayersProps {
   removed?: Geometry | null;
   /** Zoom to the shown geometries when they change. */
   fit?: boolean;
+  /** The new boundary is provisional: drawn dashed. */
+  newProvisional?: boolean;
 }
 
 /** Old (dashed grey) and new (blue) boundaries with the added (green) and removed (red) parts; render inside <MapView>. */
-export function DiffLayers({ oldGeometry, newGeometry, added, removed, fit = true }: DiffLayersProps) {
+export function DiffLayers({ oldGeometry, newGeometry, added, removed, fit = true, newProvisional = false }: DiffLayersProps) {
   const map = useMap();
   useEffect(() => {
     if (!map) return;
     ensureLayers(map);
-    const data = collection({ old: oldGeometry, new: newGeometry, added, removed });
+    const data = collection({ old: oldGeometry, new: newGeometry, added, removed }, newProvisional);
     map.getSource<GeoJSONSource>(SOURCE)?.setData(data);
     if (!fit) return;
     const boxes = [oldGeometry, newGeometry, added, removed].map((g) => bboxOf(g ?? null)).filter((b): b is [number, number, number, number] => !!b);
@@ -72,6 +99,6 @@ export function DiffLayers({ oldGeometry, newGeometry, added, removed, fit = tru
       ];
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom: 16, duration: 0 });
     }
-  }, [map, oldGeometry, newGeometry, added, removed, fit]);
+  }, [map, oldGeometry, newGeometry, added, removed, fit, newProvisional]);
   return null;
 }

@@ -65,11 +65,13 @@ export interface DiffViewProps {
   /** Boundaries to draw when the diff response does not carry them. */
   fromGeometry?: Geometry | null;
   toGeometry?: Geometry | null;
+  /** boundary_status of the new version: provisional boundaries are drawn dashed, none is a location point */
+  toBoundaryStatus?: string | null;
   mapHeight?: number;
 }
 
 /** The map diff (old, new, added, removed, with areas) and the attribute changes between two versions. */
-export function DiffView({ clusterId, from, to, fromGeometry, toGeometry, mapHeight = 320 }: DiffViewProps) {
+export function DiffView({ clusterId, from, to, fromGeometry, toGeometry, toBoundaryStatus, mapHeight = 320 }: DiffViewProps) {
   const t = useT(clusterDict);
   const fmt = useFormatNumber();
   const [diff, setDiff] = useState<ClusterDiff | null>(null);
@@ -103,7 +105,7 @@ export function DiffView({ clusterId, from, to, fromGeometry, toGeometry, mapHei
     <div className="ca-diff" data-testid="diff-view" data-from={from ?? ''} data-to={to}>
       <div className="ca-diff__map" style={{ height: mapHeight }}>
         <MapView padding={32}>
-          <DiffLayers oldGeometry={from === null ? null : oldGeometry} newGeometry={newGeometry} added={diff?.added} removed={diff?.removed} />
+          <DiffLayers oldGeometry={from === null ? null : oldGeometry} newGeometry={newGeometry} added={diff?.added} removed={diff?.removed} newProvisional={toBoundaryStatus === 'provisional'} />
         </MapView>
       </div>
       <ul className="ca-diff__legend" aria-label={t('diff.attributes')}>

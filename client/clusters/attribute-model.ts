@@ -9,7 +9,7 @@ export type FormModel = Record<ClusterAttributeField, string | boolean>;
 export const BOOLEAN_FIELDS = ['craft_village', 'mountainous_district'] as const;
 export const LIST_FIELDS = ['communes', 'industries'] as const;
 export const INTEGER_FIELDS = ['tenants', 'workers'] as const;
-export const DECIMAL_FIELDS = ['planned_area_ha', 'industrial_land_ha', 'leased_ha', 'occupancy_pct', 'investment_capital_bn_vnd'] as const;
+export const DECIMAL_FIELDS = ['declared_area_ha', 'planned_area_ha', 'industrial_land_ha', 'leased_ha', 'occupancy_pct', 'investment_capital_bn_vnd'] as const;
 
 const has = (list: readonly string[], f: string) => list.includes(f);
 

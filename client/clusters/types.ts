@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection, MultiPolygon, Polygon, Geometry } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Geometry } from 'geojson';
 import type { ClusterAttributes } from '@domain/cluster-attributes';
 
 export type BoundaryGeometry = Polygon | MultiPolygon;
@@ -16,7 +16,8 @@ export interface ClusterProps extends Partial<ClusterAttributes> {
   [key: string]: unknown;
 }
 
-export type ClusterFeature = Feature<BoundaryGeometry, ClusterProps> & { id?: string | number };
+/** A cluster: its boundary, or the location Point of one without a boundary yet (boundary_status none). */
+export type ClusterFeature = Feature<BoundaryGeometry | Point, ClusterProps> & { id?: string | number };
 export type ClusterCollection = FeatureCollection<BoundaryGeometry, ClusterProps>;
 
 /** One row of the history. The server may add more fields; these are the ones the UI reads. */

@@ -39,6 +39,14 @@ export function LayerControl({ visibility, available, onToggle, collapseOn }: La
               {pick(labels.status[s])}
             </li>
           ))}
+          <li>
+            <span className="pm-legend__swatch pm-legend__swatch--dashed" style={{ borderColor: '#374151' }} aria-hidden="true" />
+            {t('legend.provisional')}
+          </li>
+          <li>
+            <span className="pm-legend__swatch pm-legend__swatch--ring" aria-hidden="true" />
+            {t('legend.noBoundary')}
+          </li>
         </ul>
       );
     if (key === 'planItems')

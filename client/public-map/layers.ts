@@ -22,13 +22,17 @@ export const LAYERS = {
   planPoint: 'pm-plan-point',
   clusterFill: 'pm-clusters-fill',
   clusterLine: 'pm-clusters-line',
+  /** provisional (approximate) boundaries, dashed */
+  clusterLineProvisional: 'pm-clusters-line-provisional',
   clusterDot: 'pm-clusters-dot',
+  /** clusters without a boundary: their location point, as a ring symbol at every zoom */
+  clusterPoint: 'pm-clusters-point',
   clusterSelected: 'pm-clusters-selected',
 } as const;
 
 /** What the layer toggles switch. */
 export const TOGGLES = {
-  clusters: [LAYERS.clusterFill, LAYERS.clusterLine, LAYERS.clusterDot, LAYERS.clusterSelected],
+  clusters: [LAYERS.clusterFill, LAYERS.clusterLine, LAYERS.clusterLineProvisional, LAYERS.clusterDot, LAYERS.clusterPoint, LAYERS.clusterSelected],
   planItems: [LAYERS.planFill, LAYERS.planLine, LAYERS.planPoint],
   regions: [LAYERS.regions],
   residential: [LAYERS.residentialFill, LAYERS.residentialLine],
@@ -37,7 +41,7 @@ export type ToggleKey = keyof typeof TOGGLES;
 export const DEFAULT_VISIBILITY: Record<ToggleKey, boolean> = { clusters: true, planItems: true, regions: true, residential: false };
 
 /** Layers a click or hover picks features from. */
-export const CLICKABLE = [LAYERS.clusterDot, LAYERS.clusterFill, LAYERS.planPoint, LAYERS.planFill];
+export const CLICKABLE = [LAYERS.clusterPoint, LAYERS.clusterDot, LAYERS.clusterFill, LAYERS.planPoint, LAYERS.planFill];
 
 // small clusters vanish at country scale: a dot marks each one until its outline is big enough to see
 const DOT_MAX_ZOOM = 11;
@@ -61,6 +65,26 @@ function addDotImage(map: MapLibreMap, id: string, hex: string): void {
       if (d <= c - 3) data.set([r, g, b, 255], i);
       else if (d <= c - 0.5) data.set([255, 255, 255, 255], i);
       else if (d <= c + 0.5) data.set([60, 60, 60, Math.round(255 * (c + 0.5 - d))], i);
+    }
+  }
+  map.addImage(id, { width: size, height: size, data }, { pixelRatio: 2 });
+}
+
+/** A status-coloured ring on white: a cluster known only by its location (no boundary yet). */
+function addRingImage(map: MapLibreMap, id: string, hex: string): void {
+  if (map.hasImage(id)) return;
+  const size = 36;
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const data = new Uint8Array(size * size * 4);
+  const c = (size - 1) / 2;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const d = Math.hypot(x - c, y - c);
+      const i = (y * size + x) * 4;
+      if (d <= c - 11) data.set([r, g, b, 255], i);
+      else if (d <= c - 7) data.set([255, 255, 255, 255], i);
+      else if (d <= c - 1.5) data.set([r, g, b, 255], i);
+      else if (d <= c) data.set([40, 40, 40, Math.round(255 * (c - d))], i);
     }
   }
   map.addImage(id, { width: size, height: size, data }, { pixelRatio: 2 });
@@ -147,10 +171,25 @@ export function addPublicLayers(map: MapLibreMap, versions: LayerVersions): void
   }
   if (has('clusters')) {
     for (const status of CLUSTER_STATUSES) addDotImage(map, `pm-dot-${status}`, STATUS_COLORS[status]);
+    for (const status of CLUSTER_STATUSES) addRingImage(map, `pm-ring-${status}`, STATUS_COLORS[status]);
     const src = { source: SOURCES.clusters, 'source-layer': 'clusters' } as const;
-    map.addLayer({ id: LAYERS.clusterFill, type: 'fill', ...src, paint: { 'fill-color': statusColorExpression(), 'fill-opacity': 0.55 } }, BEFORE.labels);
+    const polygons: FilterSpecification = ['==', ['geometry-type'], 'Polygon'];
+    const provisional: FilterSpecification = ['==', ['get', 'boundary_status'], 'provisional'];
+    const lineWidth = ['interpolate', ['linear'], ['zoom'], 8, 1, 14, 2.5] as const;
+    map.addLayer({ id: LAYERS.clusterFill, type: 'fill', ...src, filter: polygons, paint: { 'fill-color': statusColorExpression(), 'fill-opacity': 0.55 } }, BEFORE.labels);
     map.addLayer(
-      { id: LAYERS.clusterLine, type: 'line', ...src, paint: { 'line-color': statusColorExpression(), 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 14, 2.5] } },
+      { id: LAYERS.clusterLine, type: 'line', ...src, filter: ['all', polygons, ['!', provisional]], paint: { 'line-color': statusColorExpression(), 'line-width': lineWidth as never } },
+      BEFORE.labels,
+    );
+    // an approximate boundary: dashed, wider so the dashes read at every zoom
+    map.addLayer(
+      {
+        id: LAYERS.clusterLineProvisional,
+        type: 'line',
+        ...src,
+        filter: ['all', polygons, provisional],
+        paint: { 'line-color': statusColorExpression(), 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 3] as never, 'line-dasharray': [2.5, 1.5] },
+      },
       BEFORE.labels,
     );
     map.addLayer(
@@ -168,6 +207,7 @@ export function addPublicLayers(map: MapLibreMap, versions: LayerVersions): void
       id: LAYERS.clusterDot,
       type: 'symbol',
       ...src,
+      filter: polygons,
       maxzoom: DOT_MAX_ZOOM,
       layout: {
         'icon-image': ['concat', 'pm-dot-', ['get', 'status']],
@@ -176,7 +216,25 @@ export function addPublicLayers(map: MapLibreMap, versions: LayerVersions): void
         'icon-ignore-placement': true,
       },
     });
+    addPointLayer(map);
   }
+}
+
+/** Kept apart so addPublicLayers stays readable: the point symbols go on top of everything. */
+function addPointLayer(map: MapLibreMap): void {
+  map.addLayer({
+    id: LAYERS.clusterPoint,
+    type: 'symbol',
+    source: SOURCES.clusters,
+    'source-layer': 'clusters',
+    filter: ['==', ['geometry-type'], 'Point'],
+    layout: {
+      'icon-image': ['concat', 'pm-ring-', ['get', 'status']],
+      'icon-size': ['interpolate', ['linear'], ['zoom'], 4, 0.8, 12, 1.2],
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
+    },
+  });
 }
 
 export function setToggle(map: MapLibreMap, key: ToggleKey, visible: boolean): void {

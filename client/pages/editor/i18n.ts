@@ -59,6 +59,7 @@ export const dict = defineDict({
     tabHistory: 'Lịch sử',
     tabComments: 'Trao đổi',
     readOnlyState: 'Phiên bản này đang chờ thẩm định; lưu thay đổi sẽ tạo bản nháp mới.',
+    noBoundaryYet: 'Cụm này chưa có ranh giới, chỉ có điểm vị trí (vòng tròn cam). Hãy vẽ ranh giới rồi lưu; chọn "Ranh giới tạm" nếu ranh giới chỉ là ước lượng.',
     legend: 'Chú giải',
   },
   en: {
@@ -119,6 +120,7 @@ export const dict = defineDict({
     tabHistory: 'History',
     tabComments: 'Discussion',
     readOnlyState: 'This version awaits review; saving changes creates a new draft.',
+    noBoundaryYet: 'This cluster has no boundary yet, only its location (orange ring). Draw the boundary and save; choose "Provisional boundary" if it is only approximate.',
     legend: 'Legend',
   },
 });

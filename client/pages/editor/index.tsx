@@ -65,6 +65,8 @@ export default function EditorPage(_props: PageProps) {
   const [savedModel, setSavedModel] = useState<FormModel | null>(null);
   const historyRef = useRef(new GeometryHistory());
   const [geometry, setGeometry] = useState<BoundaryGeometry | null>(null);
+  /** the location point of a loaded cluster without a boundary */
+  const [location, setLocation] = useState<Geometry | null>(null);
   const [savedGeometry, setSavedGeometry] = useState<BoundaryGeometry | null>(null);
   // the geometry while a vertex is being dragged or a part is being drawn (not yet on the undo stack)
   const [liveGeometry, setLiveGeometry] = useState<BoundaryGeometry | null>(null);
@@ -127,12 +129,13 @@ export default function EditorPage(_props: PageProps) {
     () =>
       clusters
         .filter((c) => idOfFeature(c) !== loaded?.id)
-        .map((c) => ({ type: 'Feature' as const, geometry: c.geometry, properties: { id: idOfFeature(c), name: c.properties?.name ?? '' } })),
+        .map((c) => ({ type: 'Feature' as const, geometry: c.geometry, properties: { id: idOfFeature(c), name: c.properties?.name ?? '', boundary_status: c.properties?.boundary_status ?? 'surveyed' } })),
     [clusters, loaded?.id],
   );
 
   useEffect(() => {
-    snapper.setTargets([...others.map((o) => o.geometry), provinceGeometry]);
+    // snap to boundaries only: a location point has none
+    snapper.setTargets([...others.map((o) => o.geometry).filter((g) => g?.type !== 'Point'), provinceGeometry]);
   }, [snapper, others, provinceGeometry]);
 
   /* ------------------------------------------------------------- geometry */
@@ -212,7 +215,10 @@ export default function EditorPage(_props: PageProps) {
       setNotice(null);
       try {
         const { feature, etag } = await getCluster(id);
-        const g = feature.geometry as BoundaryGeometry;
+        // a cluster without a boundary has its location point: shown as a symbol, the boundary is still to draw
+        const point = feature.geometry?.type === 'Point' ? (feature.geometry as Geometry) : null;
+        const g = point ? null : (feature.geometry as BoundaryGeometry);
+        setLocation(point);
         setLoaded({ id: idOfFeature(feature) || id, etag, feature });
         const m = modelFromProperties(feature.properties);
         setModel(m);
@@ -221,8 +227,9 @@ export default function EditorPage(_props: PageProps) {
         setSavedGeometry(g);
         applyGeometry(g);
         setHistoryTick((n) => n + 1);
-        chooseTool('select');
-        fitTo(g);
+        chooseTool(point ? 'draw' : 'select');
+        fitTo(point ?? g);
+        if (point) setNotice({ kind: 'info', text: t('noBoundaryYet') });
       } catch (err) {
         setNotice({ kind: 'error', text: (err as Error).message });
       } finally {
@@ -241,6 +248,7 @@ export default function EditorPage(_props: PageProps) {
 
   function startNew() {
     setLoaded(null);
+    setLocation(null);
     const m = emptyModel(user?.province_code ?? null);
     setModel(m);
     setSavedModel(null);
@@ -425,7 +433,7 @@ export default function EditorPage(_props: PageProps) {
     <div className="editor">
       <div className="editor__map">
         <MapView padding={40}>
-          <EditorLayers others={others} province={provinceGeometry} problems={problemLocations} preview={problems?.preview ?? null} onPick={pick} />
+          <EditorLayers others={others} province={provinceGeometry} problems={problemLocations} preview={problems?.preview ?? null} location={location} onPick={pick} />
           <EditorDraw snapper={snapper} snapping={snapping} onCommit={commit} onLive={setLiveGeometry} onReady={onReady} onToolChange={setTool} />
         </MapView>
         <div className="editor__toolbar" role="toolbar" aria-label={t('title')}>

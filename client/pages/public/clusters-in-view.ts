@@ -39,7 +39,7 @@ export function queryClustersInView(map: MapLibreMap, box: [PointLike, PointLike
   if (!map.getLayer(LAYERS.clusterFill)) return null;
   if (map.getLayoutProperty(LAYERS.clusterFill, 'visibility') === 'none') return { kind: 'layer-off' };
   if (!box) return { kind: 'listed', shown: [], total: 0 };
-  const layers = [LAYERS.clusterDot, LAYERS.clusterFill].filter((id) => map.getLayer(id));
+  const layers = [LAYERS.clusterPoint, LAYERS.clusterDot, LAYERS.clusterFill].filter((id) => map.getLayer(id));
   const byId = new Map<string, InViewCluster>();
   for (const f of map.queryRenderedFeatures(box, { layers })) {
     const p = f.properties;

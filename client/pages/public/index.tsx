@@ -127,7 +127,7 @@ export default function PublicClusterMapPage(_props: PageProps) {
           }
           return;
         }
-        const cluster = features.find((f) => f.layer.id === LAYERS.clusterDot || f.layer.id === LAYERS.clusterFill);
+        const cluster = features.find((f) => f.layer.id === LAYERS.clusterPoint || f.layer.id === LAYERS.clusterDot || f.layer.id === LAYERS.clusterFill);
         if (cluster?.properties.code) {
           openCluster(String(cluster.properties.code), m.getCanvas());
           return;

@@ -176,7 +176,7 @@ function ReviewDetail({ item, onDone }: { item: QueueItem; onDone(message: strin
       </header>
 
       <h3 className="ca-subtitle">{t('boundary')}</h3>
-      <DiffView clusterId={item.id} from={published} to={version} toGeometry={current?.feature.geometry ?? item.geometry ?? null} mapHeight={380} />
+      <DiffView clusterId={item.id} from={published} to={version} toGeometry={current?.feature.geometry ?? item.geometry ?? null} toBoundaryStatus={String(((current?.feature.properties ?? item.properties) as Record<string, unknown> | null | undefined)?.boundary_status ?? '')} mapHeight={380} />
       {typeof props.area_ha === 'number' && (
         <p className="review__small">
           {t('area', { ha: fmt(props.area_ha as number, { maximumFractionDigits: 2 }) })}
