@@ -180,7 +180,7 @@ export const labels = {
     wastewater: { vi: 'Hệ thống xử lý nước thải tập trung', en: 'Central wastewater treatment' },
     hazard_class: { vi: 'Cấp độc hại', en: 'Hazard class' },
     investment_capital_bn_vnd: { vi: 'Vốn đầu tư hạ tầng (tỷ đồng)', en: 'Infrastructure investment (bn VND)' },
-    boundary_status: { vi: 'Tình trạng ranh giới', en: 'Boundary status' },
+    boundary_status: { vi: 'Loại ranh giới', en: 'Boundary status' },
     declared_area_ha: { vi: 'Diện tích công bố (ha)', en: 'Declared area (ha)' },
   } satisfies Record<ClusterAttributeField, Bi>,
   status: {

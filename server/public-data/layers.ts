@@ -178,7 +178,7 @@ const CLUSTERS: SqlLayer = {
     text('province_code', 't.province_code', 'Mã tỉnh, phân chia 2009 (GSO province code, 2009 division)'),
     text('district_code', 't.district_code', 'Mã huyện (GSO district code)'),
     text('status', 't.status', 'Tình trạng (status)', CLUSTER_STATUSES),
-    text('boundary_status', 't.boundary_status', 'Tình trạng ranh giới (boundary status: none = location point only)', BOUNDARY_STATUSES),
+    text('boundary_status', 't.boundary_status', 'Loại ranh giới (boundary status: none = location point only)', BOUNDARY_STATUSES),
     ...CLUSTER_JSON_ATTRIBUTES.filter((a) => CLUSTER_ATTRIBUTE_KINDS[a] !== 'list').map((a) => jsonProperty('t', a)),
     { name: 'area_ha', type: 'number', expr: 't.area_ha::float8', title: 'Diện tích đo (measured area, ha)' },
     { name: 'area_ha_vn2000', type: 'number', expr: 't.area_ha_vn2000::float8', title: 'Diện tích VN-2000 (planar area in the VN-2000 zone, ha)' },
