@@ -69,6 +69,8 @@ export const IMPORT_LIMITS = {
   maxZipCompressionRatio: 100,
   maxZipMembers: 1_000,
   maxMemberNameChars: 255,
+  /** A check (reading, transforming, validating) running longer is stopped. */
+  checkSeconds: 600,
 } as const;
 
 export interface LimitViolation {

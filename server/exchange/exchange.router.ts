@@ -49,6 +49,10 @@ export function createExchangeRouter(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json(await imports.get(req.user, req.params.id, req.query as Record<string, unknown>));
   });
 
+  router.delete('/imports/:id', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await imports.cancel(req.user, req.params.id));
+  });
+
   router.get('/imports/:id/features', async (req, res) => {
     const preview = await imports.preview(req.user, req.params.id); // first: a refusal is application/json, not GeoJSON
     res.set('Cache-Control', 'no-store').type('application/geo+json').send(preview);

@@ -103,8 +103,17 @@ export class ImportsRepository {
     return res.rows;
   }
 
-  async setProgress(id: string, progress: number): Promise<void> {
-    await this.db.query('UPDATE imports SET progress = $2, updated_at = now() WHERE id = $1', [id, Math.max(0, Math.min(100, Math.round(progress)))]);
+  /** Records progress of a running check; false when the import is no longer checking (cancelled). */
+  async setProgress(id: string, progress: number): Promise<boolean> {
+    const r = await this.db.query(
+      "UPDATE imports SET progress = $2, updated_at = now() WHERE id = $1 AND state = 'checking' RETURNING id",
+      [id, Math.max(0, Math.min(100, Math.round(progress)))],
+    );
+    return r.rowCount > 0;
+  }
+
+  async deleteFeatures(id: string): Promise<void> {
+    await this.db.query('DELETE FROM import_features WHERE import_id = $1', [id]);
   }
 
   async setRead(id: string, r: { format: string; encoding: string; feature_count: number; source_fields: string[]; bbox: number[] | null }): Promise<void> {

@@ -12,7 +12,7 @@ import type { Database } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Logger } from '../logger.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
-import { BadRequestException, ConflictException, ForbiddenException, HttpException, NotFoundException, UnauthorizedException, UnprocessableEntityException } from '../errors.ts';
+import { inputErrorToHttp, BadRequestException, ConflictException, ForbiddenException, HttpException, NotFoundException, UnauthorizedException, UnprocessableEntityException } from '../errors.ts';
 import { VIETNAM_EXTENT, removeDuplicateConsecutiveVertices } from '../domain/geometry-validation.ts';
 import { ClustersRepository } from '../clusters/clusters.repository.ts';
 import { PlansService } from '../plans/plans.service.ts';
@@ -218,6 +218,7 @@ export class ImportsService {
       });
       // the check continues after the 202; its state and progress are in the database
       setImmediate(() => {
+        this.startClock(id);
         this.read(id, file.path, file.originalname)
           .then(() => this.check(id))
           .catch((err) => this.fail(id, err))
@@ -230,12 +231,46 @@ export class ImportsService {
     }
   }
 
+  /** Check runs in progress: when each must stop (IMPORT_LIMITS.checkSeconds). */
+  private readonly deadlines = new Map<string, number>();
+
+  private startClock(id: string) {
+    this.deadlines.set(id, Date.now() + IMPORT_LIMITS.checkSeconds * 1000);
+  }
+
+  /**
+   * Progress, and the place where a check stops: cancelled (its state left 'checking') or past its time limit.
+   * Called between batches, so a stop takes effect within one batch.
+   */
+  private async checkpoint(id: string, progress: number): Promise<void> {
+    if (!(await this.repo.setProgress(id, progress))) throw new FileFormatError('The import was cancelled', 'cancelled');
+    const deadline = this.deadlines.get(id);
+    if (deadline !== undefined && Date.now() > deadline) {
+      throw new FileFormatError(`The check took longer than ${IMPORT_LIMITS.checkSeconds} s and was stopped; split the file`, 'check-timeout');
+    }
+  }
+
+  /** Stops a running check, or discards a checked import; its staged features go. A committed import stays. */
+  async cancel(user: SessionUser | undefined, id: string) {
+    const row = await this.load(user, id, true);
+    if (row.state === 'committed') throw new ConflictException('The import is committed; it can no longer be cancelled', { state: row.state }, 'already-committed');
+    await this.repo.setState(id, 'failed', 100, { code: 'cancelled', message: 'Cancelled by the user' });
+    await this.repo.deleteFeatures(id);
+    this.deadlines.delete(id);
+    return this.get(user, id);
+  }
+
   private async fail(id: string, err: unknown) {
+    this.deadlines.delete(id);
     const e = err instanceof FileFormatError ? { code: err.code, message: err.message }
       : err instanceof HttpException ? { code: err.code, message: err.message, details: err.details }
-      : { code: 'check-failed', message: (err as Error)?.message ?? String(err) };
+      : inputErrorToHttp(err)
+        ? { code: inputErrorToHttp(err)!.code, message: inputErrorToHttp(err)!.message }
+        : { code: 'check-failed', message: 'The check failed unexpectedly; the details are in the server log' };
     if (!(err instanceof FileFormatError) && !(err instanceof HttpException)) this.logger?.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack }, import: id }, 'import check failed');
     await this.repo.setState(id, 'failed', 100, e).catch(() => undefined);
+    // a cancelled check may have staged one more batch after the cancel: it goes too
+    if (e.code === 'cancelled') await this.repo.deleteFeatures(id).catch(() => undefined);
   }
 
   /** Reads the file into import_features (source coordinates, properties, reading issues). */
@@ -249,7 +284,7 @@ export class ImportsService {
       const flush = async () => {
         await this.repo.insertFeatures(id, batch);
         batch = [];
-        await this.repo.setProgress(id, opened.total ? (45 * n) / opened.total : Math.min(45, 5 + n / 1000));
+        await this.checkpoint(id, opened.total ? (45 * n) / opened.total : Math.min(45, 5 + n / 1000));
       };
       if (opened.total !== null && opened.total > IMPORT_LIMITS.maxRows) throw tooManyRows(opened.total);
       for await (const raw of opened.features) {
@@ -313,6 +348,7 @@ export class ImportsService {
   /** Transforms, validates, locates and maps every staged feature; writes the issues. Nothing reaches the target layer. */
   async check(id: string): Promise<void> {
     let row = (await this.repo.get(id))!;
+    if (row.state === 'failed' && (row.error as { code?: string } | null)?.code === 'cancelled') throw new FileFormatError('The import was cancelled', 'cancelled');
     await this.repo.setState(id, 'checking', 50);
     const crs = await this.resolveCrs(row);
     if (!(await this.repo.sridExists(crs.srid))) throw new FileFormatError(`EPSG:${crs.srid} is not available`, 'unknown-crs');
@@ -320,7 +356,7 @@ export class ImportsService {
     await this.repo.transform(id, crs.srid, crs.swap);
     // single points whose latitude and longitude look swapped, and whose swapped reading lies in Vietnam
     const rowSwapped = new Map(crs.srid === 4326 ? (await this.repo.unswapPoints(id, SWAP_RANGES)).map((r) => [r.feature, r]) : []);
-    await this.repo.setProgress(id, 60);
+    await this.checkpoint(id, 60);
     row = (await this.repo.get(id))!;
     const layer = row.layer;
 
@@ -328,7 +364,7 @@ export class ImportsService {
     const validity = new Map((await this.repo.validity(id, VIETNAM_EXTENT)).map((v) => [v.feature, v]));
     const repairable = [...validity.values()].filter((v) => !v.valid && v.repaired_ok).map((v) => v.feature);
     await this.repo.repair(id, repairable);
-    await this.repo.setProgress(id, 70);
+    await this.checkpoint(id, 70);
 
     const provinces = await this.repo.provinces();
     const lookup: ProvinceLookup = { byKey: new Map() };
@@ -490,7 +526,7 @@ export class ImportsService {
       }
       await this.repo.saveChecks(id, out);
       done += page.length;
-      await this.repo.setProgress(id, 70 + (29 * done) / Math.max(1, row.feature_count));
+      await this.checkpoint(id, 70 + (29 * done) / Math.max(1, row.feature_count));
     }
     await this.repo.setState(id, 'checked', 100);
   }
@@ -604,6 +640,7 @@ export class ImportsService {
 
   private async recheck(id: string) {
     try {
+      this.startClock(id);
       await this.check(id);
     } catch (err) {
       await this.fail(id, err);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachServer } from '../support/server.ts';
-import { uploadAndCheck } from './helpers.ts';
+import { upload, uploadAndCheck } from './helpers.ts';
 
 const ring = (lon: number, lat: number, d = 0.004) => [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]];
 
@@ -34,5 +34,37 @@ describeEachServer('import issues come by page', (t) => {
       const bad = await planner.get(`/api/imports/${report.id}?${q}`);
       expect(bad.status, q).toBe(400);
     }
+  });
+});
+
+describeEachServer('import cancellation', (t) => {
+  it('DELETE stops a running check, keeps it stopped, removes the staged features, and refuses the commit', async () => {
+    const planner = await t.server.client().login('planner.laocai');
+    const rows = ['ten,vi_do,kinh_do'];
+    for (let i = 0; i < 60_000; i++) rows.push(`CCN ${i},${(22.0 + (i % 300) * 0.001).toFixed(4)},${(103.8 + Math.floor(i / 300) * 0.001).toFixed(4)}`);
+    const started = await upload(planner, rows.join('\n'), 'big.csv');
+    expect(started.status).toBe(202);
+    const id = started.body.id;
+    const cancelled = await planner.delete(`/api/imports/${id}`);
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body).toMatchObject({ state: 'failed', error: { code: 'cancelled' } });
+    await new Promise((r) => setTimeout(r, 3000));
+    const later = (await planner.get(`/api/imports/${id}`)).body;
+    expect(later.state).toBe('failed');
+    expect(later.error.code).toBe('cancelled');
+    const staged = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_features WHERE import_id = $1', [id]);
+    expect(staged.rows[0]!.n).toBe(0);
+    expect((await planner.post(`/api/imports/${id}/commit`)).status).toBe(409);
+    // another province's planner may not cancel it
+    const report = await uploadAndCheck(planner, 'ten,vi_do,kinh_do\nCCN A,22.3,104.0', 'one.csv');
+    expect((await (await t.server.client().login('planner.bacninh')).delete(`/api/imports/${report.id}`)).status).toBe(403);
+  }, 120_000);
+
+  it('never passes a database message through when a check fails unexpectedly', async () => {
+    const planner = await t.server.client().login('planner.laocai');
+    const report = await uploadAndCheck(planner, '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":"a\\u0000b"},"geometry":{"type":"Point","coordinates":[104.0,22.3]}}]}', 'nul.geojson');
+    expect(report.state, JSON.stringify(report.error)).toBe('failed');
+    expect(report.error.code).toBe('invalid-input');
+    expect(report.error.message).not.toMatch(/unsupported Unicode|invalid byte|\\u0000|SQLSTATE/i);
   });
 });
