@@ -41,7 +41,7 @@ const comment = object({ comment: str }, ['comment']);
 const WRITERS: Access = ['planner', 'reviewer', 'admin'];
 
 /** the review workflow routes of a versioned entity (clusters, plan items, facilities) */
-function reviewRoutes(base: string, tag: string, feature: JsonSchema): RouteContract[] {
+function reviewRoutes(base: string, tag: string, feature: JsonSchema, type?: string): RouteContract[] {
   return (['submit', 'approve', 'request-changes'] as const).map((action) => ({
     method: 'post' as const,
     path: `${base}/:id/${action}`,
@@ -50,7 +50,7 @@ function reviewRoutes(base: string, tag: string, feature: JsonSchema): RouteCont
     access: 'user',
     ifMatch: true,
     body: { kind: 'json' as const, schema: comment, required: false },
-    responses: ok(feature),
+    responses: ok(feature, 'OK', type),
   }));
 }
 function commentRoutes(base: string, tag: string): RouteContract[] {
@@ -81,7 +81,7 @@ export const routes: RouteContract[] = [
   { method: 'get', path: '/basemap/labels.geojson', tag: 'basemap', summary: 'place labels', access: 'public', responses: ok(ref('FeatureCollection'), 'OK', GEOJSON) },
   { method: 'get', path: '/basemap/config', tag: 'basemap', summary: 'basemap settings', access: 'public', responses: ok(object({ basemapStyleUrl: { type: ['string', 'null'] } })) },
   // --- exchange
-  { method: 'post', path: '/imports', tag: 'exchange', summary: 'upload a file to import (GeoJSON, KML/KMZ, zipped Shapefile, CSV); checked in the background', access: 'user', query: { layer: str, crs: str }, body: { kind: 'multipart', schema: object({ file: { type: 'string', format: 'binary' }, layer: str, crs: str }, ['layer', 'crs']) }, responses: { 202: { description: 'Accepted; poll Location', schema: ref('ImportSummary') } } },
+  { method: 'post', path: '/imports', tag: 'exchange', summary: 'upload a file to import (GeoJSON, KML/KMZ, zipped Shapefile, CSV); checked in the background', access: 'user', query: { layer: str, crs: str }, body: { kind: 'multipart', schema: object({ file: { type: 'string', format: 'binary' }, layer: str, crs: str }, ['layer', 'crs']) }, responses: { 202: { description: 'Accepted; poll Location', schema: object({ id: str }) } } },
   { method: 'get', path: '/imports', tag: 'exchange', summary: 'my imports', access: 'user', responses: ok(ref('Imports')) },
   { method: 'get', path: '/imports/:id', tag: 'exchange', summary: 'import report', access: 'user', responses: ok(ref('ImportSummary')) },
   { method: 'delete', path: '/imports/:id', tag: 'exchange', summary: 'cancel a running check, or discard a checked import', access: 'user', responses: ok(ref('ImportSummary')) },
@@ -113,7 +113,7 @@ export const routes: RouteContract[] = [
   { method: 'get', path: '/clusters/:id', tag: 'clusters', summary: 'one cluster (ETag = version)', access: 'public', query: { version: int }, responses: ok(ref('ClusterFeature'), 'OK', GEOJSON) },
   { method: 'put', path: '/clusters/:id', tag: 'clusters', summary: 'new draft version', access: 'user', ifMatch: true, body: { kind: ['json', 'geojson'], schema: ref('Feature') }, responses: ok(ref('ClusterFeature'), 'OK', GEOJSON) },
   { method: 'delete', path: '/clusters/:id', tag: 'clusters', summary: 'new version with status removed', access: 'user', ifMatch: true, responses: ok(ref('ClusterFeature'), 'OK', GEOJSON) },
-  ...reviewRoutes('/clusters', 'clusters', ref('ClusterFeature')),
+  ...reviewRoutes('/clusters', 'clusters', ref('ClusterFeature'), GEOJSON),
   { method: 'get', path: '/clusters/:id/versions', tag: 'clusters', summary: 'version history', access: 'public', responses: ok(ref('ClusterVersions')) },
   { method: 'get', path: '/clusters/:id/diff', tag: 'clusters', summary: 'difference of two versions', access: 'public', query: { from: int, to: int }, responses: ok(ref('Object')) },
   ...commentRoutes('/clusters', 'clusters'),
@@ -121,8 +121,8 @@ export const routes: RouteContract[] = [
   { method: 'get', path: '/facilities', tag: 'facilities', summary: 'polluting facilities', access: 'user', query: { province: str, status: str, limit: int, offset: int }, responses: ok(ref('FeatureCollection')) },
   { method: 'get', path: '/facilities/among-residential', tag: 'facilities', summary: 'facilities among homes (format=csv for a file)', access: 'user', query: { province: str, limit: int, format: { type: 'string', enum: ['json', 'csv'] } }, responses: ok(ref('Object')) },
   { method: 'post', path: '/facilities/import', tag: 'facilities', summary: 'CSV import of facilities', access: 'user', body: { kind: ['csv', 'multipart'] }, responses: created(ref('Object')) },
-  { method: 'post', path: '/facilities', tag: 'facilities', summary: 'create a facility', access: 'user', body: { kind: ['json', 'geojson'], schema: ref('Object') }, responses: created(ref('Object')) },
-  { method: 'get', path: '/facilities/:id', tag: 'facilities', summary: 'one facility', access: 'user', responses: ok(ref('Object')) },
+  { method: 'post', path: '/facilities', tag: 'facilities', summary: 'create a facility', access: 'user', body: { kind: ['json', 'geojson'], schema: ref('Feature') }, responses: created(ref('FacilityFeature')) },
+  { method: 'get', path: '/facilities/:id', tag: 'facilities', summary: 'one facility', access: 'user', responses: ok(ref('FacilityFeature')) },
   { method: 'get', path: '/facilities/:id/history', tag: 'facilities', summary: 'facility history', access: 'user', responses: ok(ref('Object')) },
   { method: 'get', path: '/facilities/:id/versions', tag: 'facilities', summary: 'facility versions', access: 'user', responses: ok(ref('Object')) },
   { method: 'put', path: '/facilities/:id', tag: 'facilities', summary: 'new draft version', access: 'user', ifMatch: true, body: { kind: ['json', 'geojson'], schema: ref('Object') }, responses: ok(ref('Object')) },
@@ -139,7 +139,7 @@ export const routes: RouteContract[] = [
   { method: 'get', path: '/plans/:id/items', tag: 'plans', summary: 'items of a plan', access: 'user', query: { phase: str, view: str }, responses: ok(ref('PlanItemCollection'), 'OK', GEOJSON) },
   { method: 'post', path: '/plans/:id/items', tag: 'plans', summary: 'add a planned cluster (draft amendment)', access: 'user', body: { kind: 'json', schema: object({ name: str, province_code: str, phase: str, planned_area_ha: { type: 'number' }, geometry: { anyOf: [ref('Geometry'), { type: 'null' }] } }, ['geometry']) }, responses: created(ref('PlanItemResult')) },
   { method: 'post', path: '/plans/:id/items/import', tag: 'plans', summary: 'CSV import of plan items (all or nothing)', access: 'user', body: { kind: ['csv', 'multipart'] }, responses: created(ref('PlanImportResult')) },
-  { method: 'get', path: '/plans/:id/summary', tag: 'plans', summary: 'plan against reality per phase', access: 'user', query: { as_of: str }, responses: ok(ref('Object')) },
+  { method: 'get', path: '/plans/:id/summary', tag: 'plans', summary: 'plan against reality per phase', access: 'user', query: { as_of: str }, responses: ok(ref('PlanSummary')) },
   { method: 'get', path: '/plan-items/:id', tag: 'plans', summary: 'item, pending diff, history', access: 'user', responses: ok(ref('PlanItemResult')) },
   { method: 'put', path: '/plan-items/:id', tag: 'plans', summary: 'resize, move or link (draft amendment)', access: 'user', ifMatch: true, body: { kind: ['json', 'geojson'], schema: ref('Object') }, responses: ok(ref('PlanItemResult')) },
   { method: 'delete', path: '/plan-items/:id', tag: 'plans', summary: 'remove from the plan (draft amendment)', access: 'user', ifMatch: true, query: { comment: str }, responses: ok(ref('PlanItemResult')) },

@@ -63,6 +63,13 @@ export const schemas: Record<string, JsonSchema> = {
     declared_area_ha: nullable(num),
   }),
   ClusterFeature: { allOf: [ref('Feature'), object({ id: str, properties: ref('ClusterProperties') })] },
+  FacilityFeature: { allOf: [ref('Feature'), object({ id: str, properties: object({ name: str, province_code: str }), meta: object({ version: int, review_state: reviewState, published_version: nullable(int) }) })] },
+  PlanSummary: object({
+    plan_id: int,
+    as_of: date,
+    phases: arrayOf(object({ phase: str, planned_count: int, planned_ha: num, established_count: int, established_ha: num, fulfilment_pct: nullable(num) })),
+    total: object({ planned_count: int, planned_ha: num, established_count: int, established_ha: num, fulfilment_pct: nullable(num) }),
+  }),
   ClusterCollection: object({ type: { const: 'FeatureCollection' }, features: arrayOf(ref('ClusterFeature')) }),
   ClusterVersions: object({
     id: str,
@@ -99,7 +106,7 @@ export const schemas: Record<string, JsonSchema> = {
   Stats: object({ rows: arrayOf(ref('StatsRow')), national: ref('StatsRow'), regions: arrayOf(ref('StatsRow')) }),
   StatsTimeline: object({ points: arrayOf(object({ year: int, date, established_count: int, established_ha: num })) }),
   StatsRange: object({ first: nullable(str), last: nullable(str), today: date }),
-  ImportSummary: object({ id: str, state: { type: 'string', enum: ['checking', 'ready', 'failed', 'committed'] } }),
+  ImportSummary: object({ id: str, state: { type: 'string', enum: ['checking', 'checked', 'committed', 'failed'] } }),
   Imports: listOf('imports', ref('ImportSummary')),
   RegulationProfile: object({ id: str, document: str, title: str, effective_from: date, effective_until: nullable(date) }),
   Downloads: listOf('downloads', object({ layer: str, title: str, licence: object({ name: str, url: str }), formats: { type: 'object', additionalProperties: str } })),

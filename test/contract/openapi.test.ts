@@ -13,6 +13,8 @@ import { openApiPath } from '../../server/openapi/document.ts';
 import { describeEachServer } from '../support/server.ts';
 import { insertCluster, squareAround } from '../support/fixtures.ts';
 import type { TestClient, TestResponse } from '../support/client.ts';
+import { upload, waitChecked } from '../exchange/helpers.ts';
+import { facilityFeature, point } from '../screening/helpers.ts';
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>> };
 
@@ -124,5 +126,72 @@ describeEachServer('/api contract (OpenAPI)', (t) => {
     // the validator does reject a wrong body: the schemas are really checked
     const wrong = { status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: { rows: [{ code: 1 }] }, text: '' };
     expect(() => expectConforms('get', '/api/stats', wrong)).toThrow();
+  });
+
+  it('the review workflow, facilities, plan items, imports and analysis answer as published', { timeout: 180_000 }, async () => {
+    const planner = await t.server.client().login('planner.laocai');
+    const reviewer = await t.server.client().login('reviewer.laocai');
+    const anon = t.server.client();
+    const seen = new Set<string>();
+    const send = async (client: TestClient, method: 'get' | 'post' | 'put' | 'delete', url: string, route: string, body?: unknown, headers?: Record<string, string>) => {
+      const res = await client.request(method.toUpperCase(), url, { body, headers });
+      expectConforms(method, route, res);
+      if (res.status < 400) seen.add(`${method} ${route}`);
+      return res;
+    };
+
+    // a cluster through its whole workflow
+    const created = await send(planner, 'post', '/api/clusters', '/api/clusters', { type: 'Feature', properties: { name: 'Cụm công nghiệp Quy trình API', province_code: '10', status: 'planned' }, geometry: squareAround(104.25, 22.45, 700) });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id as string;
+    await send(planner, 'post', `/api/clusters/validate?id=${id}`, '/api/clusters/validate', created.body);
+    await send(planner, 'post', `/api/clusters/${id}/comments`, '/api/clusters/{id}/comments', { body: 'Xin ý kiến' });
+    await send(planner, 'post', `/api/clusters/${id}/submit`, '/api/clusters/{id}/submit', {}, { 'If-Match': '"1"' });
+    await send(reviewer, 'post', `/api/clusters/${id}/request-changes`, '/api/clusters/{id}/request-changes', { comment: 'Bổ sung' }, { 'If-Match': '"1"' });
+    const v2 = await send(planner, 'put', `/api/clusters/${id}`, '/api/clusters/{id}', { ...created.body, properties: { ...created.body.properties, name: 'Cụm công nghiệp Quy trình API 2' } }, { 'If-Match': '"1"' });
+    expect(v2.status, v2.text).toBe(200);
+    await send(planner, 'post', `/api/clusters/${id}/submit`, '/api/clusters/{id}/submit', {}, { 'If-Match': '"2"' });
+    expect((await send(reviewer, 'post', `/api/clusters/${id}/approve`, '/api/clusters/{id}/approve', {}, { 'If-Match': '"2"' })).status).toBe(200);
+    await send(planner, 'get', `/api/clusters/${id}/diff?from=1&to=2`, '/api/clusters/{id}/diff');
+    await send(anon, 'get', `/api/clusters/${id}/versions`, '/api/clusters/{id}/versions');
+    await send(planner, 'delete', `/api/clusters/${id}`, '/api/clusters/{id}', undefined, { 'If-Match': '"2"' });
+    // refusals: stale version, missing If-Match
+    await send(planner, 'put', `/api/clusters/${id}`, '/api/clusters/{id}', created.body, { 'If-Match': '"1"' });
+    await send(planner, 'put', `/api/clusters/${id}`, '/api/clusters/{id}', created.body);
+
+    // a facility
+    const facility = await send(planner, 'post', '/api/facilities', '/api/facilities', facilityFeature(point(104.12, 22.38)));
+    expect(facility.status, facility.text).toBe(201);
+    for (const sub of ['', '/history', '/versions', '/comments']) await send(planner, 'get', `/api/facilities/${facility.body.id}${sub}`, `/api/facilities/{id}${sub}`);
+    await send(planner, 'get', '/api/facilities/among-residential', '/api/facilities/among-residential');
+
+    // a plan item amended in an approved plan
+    const plan = (await planner.post('/api/plans', { name: 'Quy hoạch hợp đồng 2', level: 'province', province_code: '10' })).body;
+    await send(reviewer, 'post', `/api/plans/${plan.id}/approve`, '/api/plans/{id}/approve', { decision_no: '7/QĐ-UBND', decision_date: '2021-02-01', decision_authority: 'UBND tỉnh Lào Cai' });
+    const item = await send(planner, 'post', `/api/plans/${plan.id}/items`, '/api/plans/{id}/items', { name: 'Cụm công nghiệp Sửa đổi', province_code: '10', phase: 'vision-2025', planned_area_ha: 30, geometry: point(104.02, 22.32) });
+    const itemId = item.body.item.id as string;
+    await send(planner, 'get', `/api/plan-items/${itemId}`, '/api/plan-items/{id}');
+    await send(planner, 'put', `/api/plan-items/${itemId}`, '/api/plan-items/{id}', { planned_area_ha: 35 }, { 'If-Match': '"1"' });
+    await send(planner, 'get', `/api/plan-items/${itemId}/diff?from=1&to=2`, '/api/plan-items/{id}/diff');
+    await send(planner, 'post', `/api/plan-items/${itemId}/comments`, '/api/plan-items/{id}/comments', { body: 'Ghi chú' });
+    await send(planner, 'get', `/api/plan-items/${itemId}/comments`, '/api/plan-items/{id}/comments');
+    await send(planner, 'post', `/api/plan-items/${itemId}/submit`, '/api/plan-items/{id}/submit', {}, { 'If-Match': '"2"' });
+    await send(reviewer, 'post', `/api/plan-items/${itemId}/approve`, '/api/plan-items/{id}/approve', {}, { 'If-Match': '"2"' });
+    await send(planner, 'get', `/api/plans/${plan.id}/summary`, '/api/plans/{id}/summary');
+
+    // an import through its check
+    const up = await upload(planner, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { ten: 'Cụm công nghiệp Nhập API' }, geometry: squareAround(104.3, 22.5, 600) }] }), 'c.geojson', 'clusters', '?crs=EPSG:4326');
+    expectConforms('post', '/api/imports', up);
+    await waitChecked(planner, up.body.id);
+    await send(planner, 'get', `/api/imports/${up.body.id}`, '/api/imports/{id}');
+    await send(planner, 'get', `/api/imports/${up.body.id}/features`, '/api/imports/{id}/features');
+    await send(planner, 'put', `/api/imports/${up.body.id}/crs`, '/api/imports/{id}/crs', { crs: 'EPSG:4326' });
+
+    // analysis and basemap
+    await send(anon, 'post', '/api/analysis/proximity', '/api/analysis/proximity', { type: 'Feature', properties: {}, geometry: squareAround(104.0, 22.3, 500) });
+    await send(anon, 'post', '/api/analysis/check', '/api/analysis/check', { type: 'Feature', properties: { status: 'planned' }, geometry: squareAround(104.0, 22.3, 500) });
+    await send(anon, 'get', '/api/basemap/style.json', '/api/basemap/style.json');
+    await send(anon, 'get', '/api/openapi.json', '/api/openapi.json');
+    expect(seen.size).toBeGreaterThan(30);
   });
 });
