@@ -236,6 +236,8 @@ export default function EditorPage(_props: PageProps) {
         setBusy(null);
       }
     },
+    // `t` only words the notice: a language switch must not reload the cluster (and drop unsaved edits)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [applyGeometry],
   );
 
