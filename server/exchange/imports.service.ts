@@ -3,7 +3,9 @@
  * The check runs after the upload answers 202; its progress, results and the staged features live in the
  * database (imports, import_features), so any instance can answer the poll, the mapping edit or the commit.
  */
+import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { sanitisedMemberName } from './formats/archive-safety.ts';
 import { IMPORT_LIMITS } from '../domain/limits.ts';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -208,7 +210,7 @@ export class ImportsService {
       const id = await this.repo.create({
         created_by: actor.id,
         layer: layer as ImportLayer,
-        filename: Buffer.from(file.originalname, 'latin1').toString('utf8'),
+        filename: sanitisedMemberName(path.basename(Buffer.from(file.originalname, 'latin1').toString('utf8').replaceAll('\\', '/'))),
         file_hash: hash,
         file_size: file.size,
         province_code: province,

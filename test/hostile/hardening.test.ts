@@ -137,6 +137,12 @@ describeEachServer('hardening', (t) => {
     expect(residential.body.error.code).toBe('xml-doctype');
   });
 
+  it('stores upload file names without paths or control characters', async () => {
+    const planner = await t.server.client().login('planner.laocai');
+    const report = await uploadAndCheck(planner, kml([{ name: 'CCN', data: {}, ring: ring(LAO_CAI[0], LAO_CAI[1]) }]), '..\\..\\dir/evil-name.kml');
+    expect(report.filename).toBe('evil-name.kml');
+  });
+
   it('refuses an import over the row limit before staging it', async () => {
     const planner = await t.server.client().login('planner.laocai');
     const feature = `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[${LAO_CAI[0]},${LAO_CAI[1]}]}}`;
