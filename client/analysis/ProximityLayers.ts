@@ -5,7 +5,7 @@
  */
 import * as turf from '@turf/turf';
 import type { FilterSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
-import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { BEFORE } from '../map/index.ts';
 import { highlightResidentialZones, type ResidentialCollection } from './ResidentialLayer.ts';
 
@@ -16,6 +16,8 @@ export const PROXIMITY_LAYERS = {
   lineLabels: 'analysis-proximity-line-labels',
   clusterFill: 'analysis-proximity-cluster-fill',
   clusterLine: 'analysis-proximity-cluster-line',
+  /** a cluster without a boundary: its location */
+  clusterPoint: 'analysis-proximity-cluster-point',
 } as const;
 
 /** The contract of GET /api/clusters/:id/proximity and POST /api/analysis/proximity (plus extras). */
@@ -49,6 +51,13 @@ function ensureLayers(map: MapLibreMap): void {
   }, BEFORE.labels);
   map.addLayer({ id: PROXIMITY_LAYERS.clusterFill, type: 'fill', source: PROXIMITY_SOURCES.cluster, paint: { 'fill-color': '#1c7ed6', 'fill-opacity': 0.25 } }, BEFORE.labels);
   map.addLayer({ id: PROXIMITY_LAYERS.clusterLine, type: 'line', source: PROXIMITY_SOURCES.cluster, paint: { 'line-color': '#1864ab', 'line-width': 2 } }, BEFORE.labels);
+  map.addLayer({
+    id: PROXIMITY_LAYERS.clusterPoint,
+    type: 'circle',
+    source: PROXIMITY_SOURCES.cluster,
+    filter: ['==', ['geometry-type'], 'Point'],
+    paint: { 'circle-radius': 7, 'circle-color': '#ffffff', 'circle-stroke-color': '#1864ab', 'circle-stroke-width': 3 },
+  });
   map.addLayer({
     id: PROXIMITY_LAYERS.lines,
     type: 'line',
@@ -96,11 +105,19 @@ export function shortestLine(a: Polygon | MultiPolygon, b: Polygon | MultiPolygo
  */
 export function updateProximityLayers(
   map: MapLibreMap,
-  input: { geometry: Polygon | MultiPolygon | null; proximity: ProximityResult | null; zones: ResidentialCollection | null },
+  input: { geometry: Polygon | MultiPolygon | Point | null; proximity: ProximityResult | null; zones: ResidentialCollection | null },
 ): void {
   ensureLayers(map);
   const { geometry, proximity, zones } = input;
   const set = (id: string, data: FeatureCollection) => map.getSource<GeoJSONSource>(id)?.setData(data);
+  if (geometry?.type === 'Point') {
+    // no boundary yet: the location only; distances from a point would understate them (not applicable)
+    set(PROXIMITY_SOURCES.cluster, { type: 'FeatureCollection', features: [turf.feature(geometry)] });
+    set(PROXIMITY_SOURCES.rings, EMPTY);
+    set(PROXIMITY_SOURCES.lines, EMPTY);
+    highlightResidentialZones(map, []);
+    return;
+  }
   if (!geometry || !proximity) {
     for (const id of Object.values(PROXIMITY_SOURCES)) set(id, EMPTY);
     highlightResidentialZones(map, []);

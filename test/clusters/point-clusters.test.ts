@@ -3,6 +3,10 @@
  * OGC API, stats and periodic reports, conformity, the worklist and exports (issue 17).
  */
 import { beforeAll, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import JSZip from 'jszip';
 import { describeEachServer } from '../support/server.ts';
 import { insertCluster, squareAround } from '../support/fixtures.ts';
@@ -116,6 +120,11 @@ describeEachServer('point-only and provisional clusters on maps, in figures and 
     expect(r2['no-overlap'].result).toBe('not-applicable');
     expect(r2['area-limit']).toMatchObject({ result: 'not-applicable', evidence: { reason: 'no-boundary' } });
 
+    // proximity (the analysis page) answers for a point too
+    const prox = await planner.get(`/api/clusters/${dotId}/proximity`);
+    expect(prox.status, prox.text).toBe(200);
+    expect(prox.body.cluster.geometry.type).toBe('Point');
+
     // the national conformity report does not crash on a point
     const report = await planner.get('/api/conformity/report?province=10');
     expect(report.status, report.text).toBe(200);
@@ -150,6 +159,26 @@ describeEachServer('point-only and provisional clusters on maps, in figures and 
     const names = Object.keys(zip.files);
     expect(names.some((n) => /_points\.shp$/.test(n))).toBe(true);
     expect(names.filter((n) => /\.shp$/.test(n))).toHaveLength(2);
+  });
+
+  it('GeoPackage and FlatGeobuf exports hold the point cluster next to the polygons', async () => {
+    for (const ext of ['gpkg', 'fgb']) {
+      const res = await fetch(`${t.server.baseUrl}/api/exports/clusters.${ext}?province=10`);
+      if (res.status === 503) continue; // no GDAL on this machine: covered where ogr2ogr is installed
+      expect(res.status, `${ext}: ${res.status === 200 ? '' : await res.text()}`).toBe(200);
+      const dir = mkdtempSync(path.join(tmpdir(), 'pts-'));
+      try {
+        const file = path.join(dir, `clusters.${ext}`);
+        writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+        const back = JSON.parse(execFileSync('ogr2ogr', ['-f', 'GeoJSON', '/vsistdout/', file], { stdio: 'pipe' }).toString('utf8'));
+        const types = Object.fromEntries(back.features.map((f: any) => [f.properties.code, f.geometry.type]));
+        expect(types[dotCode], ext).toBe('Point');
+        expect(Object.values(types).filter((x) => x !== 'Point').length, ext).toBe(2);
+        expect(back.features.find((f: any) => f.properties.code === dotCode).properties.boundary_status).toBe('none');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 
   it('the public API lists the point cluster with its Point', async () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import * as turf from '@turf/turf';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { MultiPolygon, Point, Polygon } from 'geojson';
 import type { PageProps } from '../../app/route-types.ts';
 import { ApiError, getJson, request } from '../../api/http.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
@@ -21,7 +21,7 @@ import {
 import '../../analysis/analysis.css';
 import { roleMay } from '@domain/permissions.ts';
 
-type ClusterProximity = ProximityResult & { cluster: { id: string; code: string; name: string; version: number; geometry: Polygon | MultiPolygon } };
+type ClusterProximity = ProximityResult & { cluster: { id: string; code: string; name: string; version: number; geometry: Polygon | MultiPolygon | Point } };
 interface ProfileInfo { id: string; document: string; effective_from: string; effective_until: string | null }
 interface ImportJob { id: number; status: string; phase: string; total: number; processed: number; stored: number; errors: { index: number; name?: string | null; errors: { message: string; message_en: string }[] }[] }
 
