@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from 'express';
+import { anonymousAnalysisLimit } from '../http/rate-limit.ts';
 import multer from 'multer';
 import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context.ts';
@@ -72,11 +73,12 @@ export function createAnalysisRouter(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json(await analysis.clusterConformity(req.params.id as string, req.user, req.query.profile));
   });
 
-  router.post('/analysis/proximity', async (req, res) => {
+  const anonymousLimit = anonymousAnalysisLimit();
+  router.post('/analysis/proximity', anonymousLimit, async (req, res) => {
     res.json(await analysis.geometryProximity((req.body ?? {}) as Record<string, unknown>));
   });
 
-  router.post('/analysis/check', async (req, res) => {
+  router.post('/analysis/check', anonymousLimit, async (req, res) => {
     res.json(await analysis.check((req.body ?? {}) as Record<string, unknown>, req.user));
   });
 

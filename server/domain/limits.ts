@@ -56,6 +56,9 @@ export const QUERY_INTEGER_MAX = 2_147_483_647;
 /** Vertices per geometry: validation cost is bounded by this. */
 export const GEOMETRY_MAX_VERTICES = 50_000;
 
+/** Anonymous geometry checks and proximity analyses per address and minute. */
+export const ANONYMOUS_ANALYSIS_PER_MINUTE = 60;
+
 /** Smallest cluster polygon accepted (m²): anything smaller is a digitising slip, not a cluster. */
 export const CLUSTER_MIN_AREA_M2 = 100;
 
