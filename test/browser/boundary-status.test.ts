@@ -14,6 +14,7 @@ import { ensureClientBuilt, launchBrowser, SHOTS_DIR, trackErrors } from './brow
 const CENTER: [number, number] = [104.05, 22.35];
 const PROVISIONAL = 'Cụm công nghiệp Ranh Giới Tạm';
 const DOT = 'Cụm công nghiệp Chỉ Có Điểm';
+const SUBMITTED = 'Cụm công nghiệp Chờ Duyệt Ranh Tạm';
 
 function shot(name: string): string {
   const dir = path.join(SHOTS_DIR, 'boundary');
@@ -56,6 +57,7 @@ describeEachServer('provisional and point-only clusters in the browser', (t) => 
     ({ code: provisionalCode } = await insertCluster(db, { name: PROVISIONAL, province_code: '10', boundary_status: 'provisional', geometry: squareAround(CENTER[0] - 0.006, CENTER[1], 700) }));
     ({ code: surveyedCode } = await insertCluster(db, { name: 'Cụm công nghiệp Đã Đo Đạc', province_code: '10', geometry: squareAround(CENTER[0] + 0.006, CENTER[1], 700) }));
     ({ code: dotCode, id: dotId } = await insertCluster(db, { name: DOT, province_code: '10', status: 'planned', geometry: { type: 'Point', coordinates: [CENTER[0], CENTER[1] + 0.007] }, properties: { declared_area_ha: 30 } }));
+    await insertCluster(db, { name: SUBMITTED, province_code: '10', review_state: 'submitted', boundary_status: 'provisional', geometry: squareAround(CENTER[0], CENTER[1] - 0.012, 600) });
     browser = await launchBrowser();
   }, 240_000);
 
@@ -115,6 +117,26 @@ describeEachServer('provisional and point-only clusters in the browser', (t) => 
     // the other clusters of the province: the provisional one dashed
     await expect.poll(async () => { await idle(page); return page.evaluate(() => window.__map!.queryRenderedFeatures({ layers: ['editor-others-line-provisional'] }).map((f) => f.properties.name)); }, { timeout: 30_000 }).toContain(PROVISIONAL);
     await page.screenshot({ path: shot(`editor-point-cluster-${t.driver}`) });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('review: a submitted provisional boundary is drawn dashed on the review map', { timeout: 240_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const errors = trackErrors(page);
+    await page.goto(`${t.server.baseUrl}/login?next=${encodeURIComponent('/review')}`);
+    await page.getByLabel('Tên đăng nhập').fill('reviewer.laocai');
+    await page.getByLabel('Mật khẩu').fill(TEST_DEMO_PASSWORD);
+    await page.getByRole('main').getByRole('button', { name: 'Đăng nhập' }).click();
+    const queue = page.getByTestId('review-queue');
+    await expect.poll(() => queue.innerText(), { timeout: 30_000 }).toContain(SUBMITTED);
+    await queue.getByRole('button', { name: new RegExp(SUBMITTED) }).click();
+    await page.getByTestId('review-detail').waitFor();
+    await page.waitForFunction(() => !!window.__map?.getLayer('cluster-diff-new-provisional'), null, { timeout: 60_000 });
+    await expect.poll(async () => { await idle(page); return page.evaluate(() => window.__map!.queryRenderedFeatures({ layers: ['cluster-diff-new-provisional'] }).length); }, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.evaluate(() => window.__map!.queryRenderedFeatures({ layers: ['cluster-diff-new'] }).length)).toBe(0);
+    await page.screenshot({ path: shot(`review-provisional-${t.driver}`) });
     expect(errors).toEqual([]);
     await context.close();
   });
