@@ -1,4 +1,5 @@
 // npm run user:add -- --username U --password P --role R [--province CODE] [--name "Display name"]
+// --province is a 2025 provincial unit (the 34-unit division), e.g. 15 Lào Cai, 24 Bắc Ninh
 import { parseArgs, withDatabase } from './cli.ts';
 import { AuthService } from '../server/auth/auth.service.ts';
 

@@ -12,7 +12,9 @@ import {
   type ClusterAttributeField,
 } from '@domain/cluster-attributes';
 import { BOUNDARY_STATUSES } from '@domain/boundary';
+import { provinces2009Of } from '@domain/admin-division';
 import { getJson } from '../api/http.ts';
+import { DivisionFacts } from './DivisionFacts.tsx';
 import { useFormatNumber, useLocale, useT } from '../i18n/index.tsx';
 import { parseNumber, propertiesFromModel, type FormModel } from './attribute-model.ts';
 import { clusterDict } from './i18n.ts';
@@ -24,14 +26,21 @@ interface District {
 }
 
 const districtCache = new Map<string, Promise<District[]>>();
-function loadDistricts(province: string): Promise<District[]> {
-  let hit = districtCache.get(province);
+/**
+ * Districts were abolished on 1 July 2025: the districts of a 2025 unit are those of the 63-province provinces it
+ * absorbed (asked with era=2009, so "15" is never read as old Yên Bái alone).
+ */
+function loadDistricts(unit: string): Promise<District[]> {
+  let hit = districtCache.get(unit);
   if (!hit) {
-    hit = getJson<District[]>(`/api/provinces/${encodeURIComponent(province)}/districts`).catch((err) => {
-      districtCache.delete(province);
-      throw err;
-    });
-    districtCache.set(province, hit);
+    const olds = provinces2009Of(unit);
+    hit = Promise.all(olds.map((old) => getJson<District[]>(`/api/provinces/${encodeURIComponent(old)}/districts?era=2009`)))
+      .then((lists) => lists.flat())
+      .catch((err) => {
+        districtCache.delete(unit);
+        throw err;
+      });
+    districtCache.set(unit, hit);
   }
   return hit;
 }
@@ -44,6 +53,8 @@ export interface AttributeFormProps {
   readOnly?: boolean;
   /** Field issues from the server (422/400 details), shown next to the fields. */
   serverIssues?: AttributeIssue[];
+  /** What the server derived from the saved boundary: the old province and the 2025 communes. */
+  derived?: { province_code_2009?: string | null; commune_codes?: string[] | null } | null;
 }
 
 /** Live validation with the shared validator, so the form and the server agree. */
@@ -51,7 +62,7 @@ export function useAttributeValidation(value: FormModel) {
   return useMemo(() => validateClusterAttributes(propertiesFromModel(value)), [value]);
 }
 
-export function AttributeForm({ value, onChange, provinceLocked, readOnly, serverIssues }: AttributeFormProps) {
+export function AttributeForm({ value, onChange, provinceLocked, readOnly, serverIssues, derived }: AttributeFormProps) {
   const t = useT(clusterDict);
   const { locale } = useLocale();
   const fmt = useFormatNumber();
@@ -171,7 +182,7 @@ export function AttributeForm({ value, onChange, provinceLocked, readOnly, serve
                 value={String(value.district_code ?? '')}
                 onChange={(e) => set('district_code', e.target.value)}
               >
-                <option value="">{t('form.chooseDistrict')}</option>
+                <option value="">{t('form.chooseDistrictOld')}</option>
                 {districts.map((d) => (
                   <option key={d.code} value={d.code}>
                     {d.name} ({d.code})
@@ -181,6 +192,7 @@ export function AttributeForm({ value, onChange, provinceLocked, readOnly, serve
             )
           : text('district_code', { inputMode: 'numeric', maxLength: 3 })}
       </div>
+      <DivisionFacts provinceCode={province || null} provinceCode2009={derived?.province_code_2009 ?? null} communeCodes={derived?.commune_codes ?? null} />
       {text('communes', {}, t('form.listHint'))}
       {select('status', CLUSTER_STATUSES, pick(labels.status))}
 

@@ -90,10 +90,10 @@ export function loadCluster(code: string, signal?: AbortSignal): Promise<PublicC
   return getJson<PublicCluster>(`/api/clusters/${encodeURIComponent(code)}`, { signal });
 }
 
-// the 2009 division is what cluster province codes refer to; immutable, so fetched once per visit
+// cluster province codes are 2025 units (the current division); immutable, so fetched once per visit
 let provincesPromise: Promise<ProvinceOption[]> | undefined;
 export function loadProvinceOptions(): Promise<ProvinceOption[]> {
-  provincesPromise ??= getJson<FeatureCollection<Geometry, ProvinceOption>>('/api/provinces?era=2009').then(
+  provincesPromise ??= getJson<FeatureCollection<Geometry, ProvinceOption>>('/api/provinces').then(
     (fc) => {
       const collator = new Intl.Collator('vi');
       return fc.features.map((f) => ({ code: f.properties.code, name: f.properties.name, short_name: f.properties.short_name })).sort((a, b) => collator.compare(a.short_name, b.short_name));

@@ -218,8 +218,9 @@ export class AnalysisRepository {
       `WITH ${INPUT_CTE},
        placed AS (
          SELECT gv.*,
+                -- the 2025 unit (named by the input or the stored version, else where the boundary lies)
                 coalesce(gv.province_code,
-                  (SELECT p.code FROM provinces p WHERE p.geom && ST_PointOnSurface(gv.vgeom) AND ST_Intersects(p.geom, ST_PointOnSurface(gv.vgeom)) LIMIT 1)) AS prov,
+                  (SELECT p.code FROM provinces_2025 p WHERE p.geom && ST_PointOnSurface(gv.vgeom) AND ST_Intersects(p.geom, ST_PointOnSurface(gv.vgeom)) LIMIT 1)) AS prov,
                 coalesce(gv.district_code,
                   (SELECT d.code FROM districts d WHERE d.geom && ST_PointOnSurface(gv.vgeom) AND ST_Intersects(d.geom, ST_PointOnSurface(gv.vgeom)) LIMIT 1)) AS dist
          FROM gv
@@ -233,12 +234,12 @@ export class AnalysisRepository {
               coalesce(ov.list, '[]'::json) AS overlaps,
               ds.n AS district_cluster_count, ds.avg_occ AS district_average_occupancy_pct, ds.unleased AS district_unleased_industrial_ha
        FROM placed g
-       LEFT JOIN province_vn2000_zones z ON z.province_code = g.prov
+       LEFT JOIN province_vn2000_zones z ON z.province_code = province_2009_of(g.vgeom, g.prov)
        LEFT JOIN LATERAL (
          -- only the province near the cluster is buffered (clip first): buffering a whole province is slow
          SELECT ST_Area(ST_Difference(g.vgeom,
                   ST_Buffer(ST_ClipByBox2D(p.geom, ST_Expand(g.vgeom, 0.05)::box2d)::geography, $10)::geometry)::geography) / 10000 AS outside_ha
-         FROM provinces p WHERE p.code = g.prov
+         FROM provinces_2025 p WHERE p.code = g.prov
        ) po ON true
        LEFT JOIN LATERAL (
          SELECT json_agg(json_build_object('cluster_id', o.id, 'code', o.code, 'name', o.name, 'overlap_ha', o.ha) ORDER BY o.ha DESC) AS list
@@ -304,6 +305,6 @@ export class AnalysisRepository {
   }
 
   async provinceExists(code: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM provinces WHERE code = $1', [code])).rowCount > 0;
+    return (await this.db.query('SELECT 1 FROM provinces_2025 WHERE code = $1', [code])).rowCount > 0;
   }
 }

@@ -3,6 +3,7 @@
  * them with the pure rules engine (server/domain/conformity.ts) against a regulation profile.
  */
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
+import { scope2025 } from '../domain/admin-division.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { canSeeUnpublished } from '../auth/auth.middleware.ts';
 import { BadRequestException, InvalidGeometryException, NotFoundException } from '../errors.ts';
@@ -124,7 +125,7 @@ export class AnalysisService {
   async resolveCluster(idOrCode: string, user: SessionUser | undefined) {
     const cluster = await this.repo.findCluster(idOrCode);
     if (!cluster) throw new NotFoundException(`No cluster ${idOrCode}`, undefined, 'cluster-not-found');
-    const version = canSeeUnpublished(user, cluster.province_code) ? cluster.head_version : cluster.published_version;
+    const version = canSeeUnpublished(user, scope2025(cluster.province_code)) ? cluster.head_version : cluster.published_version;
     if (version === null) throw new NotFoundException(`No cluster ${idOrCode}`, undefined, 'cluster-not-found');
     const row = await this.repo.clusterVersion(cluster.id, version);
     if (!row) throw new NotFoundException(`No cluster ${idOrCode}`, undefined, 'cluster-not-found');
@@ -256,7 +257,7 @@ export class AnalysisService {
     const profile = this.resolveProfile(body.profile, value.decision_date);
     const input = { key: 'input', geojson, province_code: (value.province_code as string | null) ?? null, district_code: (value.district_code as string | null) ?? null };
     if (input.province_code && !(await this.repo.provinceExists(input.province_code))) {
-      throw new BadRequestException(`Unknown province ${input.province_code}`, { field: 'province_code' }, 'invalid-attributes');
+      throw new BadRequestException(`Unknown provincial unit ${input.province_code}: province_code is a 2025 unit (34-unit division)`, { field: 'province_code', era: '2025' }, 'invalid-attributes');
     }
     const [r] = await this.judge([{ input, attributes: value, profile }], viewerOf(user));
     return {

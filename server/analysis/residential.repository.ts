@@ -91,6 +91,7 @@ export class ResidentialRepository {
    * PostGIS checks of a batch of geometries that passed the JS validator: validity (the final authority),
    * the province of a point on the surface, and whether it intersects a given province.
    */
+  /** `province`: the user's 2025 unit; the zone's own province_code is recorded in the 63-province division. */
   async checkGeometries(geojson: string[], province: string | null): Promise<{ i: number; valid: boolean; reason: string | null; province_code: string | null; in_province: boolean | null }[]> {
     const r = await this.db.query<{ i: number; valid: boolean; reason: string | null; province_code: string | null; in_province: boolean | null }>(
       `WITH g AS (
@@ -101,7 +102,7 @@ export class ResidentialRepository {
               CASE WHEN ST_IsValid(g.geom) THEN NULL ELSE ST_IsValidReason(g.geom) END AS reason,
               (SELECT p.code FROM provinces p WHERE p.geom && g.geom AND ST_Intersects(p.geom, ST_PointOnSurface(g.geom)) LIMIT 1) AS province_code,
               CASE WHEN $2::text IS NULL THEN NULL
-                   ELSE EXISTS (SELECT 1 FROM provinces p WHERE p.code = $2 AND p.geom && g.geom AND ST_Intersects(p.geom, g.geom)) END AS in_province
+                   ELSE EXISTS (SELECT 1 FROM provinces_2025 p WHERE p.code = $2 AND p.geom && g.geom AND ST_Intersects(p.geom, g.geom)) END AS in_province
        FROM g ORDER BY g.i`,
       [geojson, province],
     );

@@ -233,8 +233,9 @@ function makeCluster(rand: () => number, i: number, seed: number, town: Town): C
 async function insertClusters(db: Database, rows: ClusterRow[]): Promise<void> {
   await db.transaction(async (tx) => {
     const ids = await tx.query<{ id: string; code: string }>(
-      `INSERT INTO clusters (code, province_code, head_version, published_version, source)
-       SELECT code, province_code, 1, 1, 'synthetic' FROM unnest($1::text[], $2::text[]) AS t(code, province_code)
+      // towns are placed in the 63 provinces: the cluster's unit is the one that absorbed the province
+      `INSERT INTO clusters (code, province_code, province_code_2009, head_version, published_version, source)
+       SELECT code, province_unit_2025(province_code), province_code, 1, 1, 'synthetic' FROM unnest($1::text[], $2::text[]) AS t(code, province_code)
        RETURNING id, code`,
       [rows.map((r) => r.code), rows.map((r) => r.province)],
     );
@@ -251,8 +252,9 @@ async function insertClusters(db: Database, rows: ClusterRow[]): Promise<void> {
                 z.epsg
          FROM input i LEFT JOIN province_vn2000_zones z ON z.province_code = i.province_code
        )
-       INSERT INTO cluster_versions (cluster_id, version, properties, name, status, province_code, district_code, geom, area_ha, area_ha_vn2000, vn2000_epsg)
-       SELECT id, 1, props || jsonb_build_object('district_code', district_code), name, status, province_code, district_code, geom,
+       INSERT INTO cluster_versions (cluster_id, version, properties, name, status, province_code, province_code_2009, district_code, geom, area_ha, area_ha_vn2000, vn2000_epsg)
+       SELECT id, 1, props || jsonb_build_object('district_code', district_code, 'province_code', province_unit_2025(province_code)), name, status,
+              province_unit_2025(province_code), province_code, district_code, geom,
               ST_Area(geom::geography) / 10000, ST_Area(ST_Transform(geom, epsg)) / 10000, epsg
        FROM placed`,
       [

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { ForbiddenException, UnauthorizedException } from '../errors.ts';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, SessionRepository, type SessionUser } from './session.ts';
 import type { Role } from './users.repository.ts';
+import { actorCovers, type ProvinceScope } from '../domain/admin-division.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -76,9 +77,10 @@ export function clientIp(req: Request): string | null {
   return req.ip ?? req.socket.remoteAddress ?? null;
 }
 
-/** Staff who may see unpublished data of a province: its planners and reviewers, the ministry and admins. */
-export function canSeeUnpublished(user: SessionUser | undefined, provinceCode: string): boolean {
-  if (!user) return false;
-  if (user.role === 'ministry' || user.role === 'admin') return true;
-  return user.province_code === provinceCode;
+/**
+ * Staff who may see unpublished data lying in `scope`: the planners and reviewers of the 2025 unit that covers it,
+ * the ministry and admins (the rule itself: `actorCovers` in server/domain/admin-division.ts).
+ */
+export function canSeeUnpublished(user: SessionUser | undefined, scope: ProvinceScope): boolean {
+  return user !== undefined && actorCovers(user, scope);
 }

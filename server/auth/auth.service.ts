@@ -91,8 +91,8 @@ export class AuthService {
     if (scoped && !provinceCode) problems.push({ field: 'province_code', message: `a ${role} needs a province` });
     if (!scoped && provinceCode) problems.push({ field: 'province_code', message: `a ${role} is national and takes no province` });
     if (provinceCode) {
-      const exists = await this.db.query('SELECT 1 FROM provinces WHERE code = $1', [provinceCode]);
-      if (!exists.rowCount) problems.push({ field: 'province_code', message: `unknown province ${provinceCode}` });
+      const exists = await this.db.query('SELECT 1 FROM provinces_2025 WHERE code = $1', [provinceCode]);
+      if (!exists.rowCount) problems.push({ field: 'province_code', message: `unknown 2025 provincial unit ${provinceCode} (scopes are in the 34-unit division)` });
     }
     if (problems.length) throw new BadRequestException('Invalid user', problems, 'invalid-user');
     if (await this.users.findByUsername(username)) throw new ConflictException(`User ${username} already exists`, { username }, 'user-exists');

@@ -55,8 +55,8 @@ export function buildBasemapStyle(): Record<string, unknown> {
     zoom: 4.6,
     sources: {
       [ids.landSource]: { type: 'geojson', data: '/api/basemap/land.geojson', attribution: BASEMAP_ATTRIBUTION },
-      [ids.provincesSource]: { type: 'geojson', data: '/api/provinces?era=2009', promoteId: 'code' },
-      [ids.labelsSource]: { type: 'geojson', data: '/api/basemap/labels.geojson?era=2009', promoteId: 'code' },
+      [ids.provincesSource]: { type: 'geojson', data: '/api/provinces?era=2025', promoteId: 'code' },
+      [ids.labelsSource]: { type: 'geojson', data: '/api/basemap/labels.geojson?era=2025', promoteId: 'code' },
       [ids.marineSource]: { type: 'geojson', data: MARINE_LABELS },
     },
     layers: [

@@ -1,7 +1,8 @@
 /**
  * Cluster validation at the API edge: the shared pure validators (geometry + attributes, also run in the
  * browser) first, then PostGIS as the final authority (validity with reason/location and an ST_MakeValid
- * preview, province containment with a 50 m tolerance, overlap with other active clusters, areas).
+ * preview, the three-level province-edge check against the 2025 unit (server/domain/province-edge.ts), overlap with
+ * other active clusters, areas, and the pre-2025 province and 2025 communes derived from the boundary).
  * The same report is the body of POST /api/clusters/validate and the `details` of a 422.
  */
 import type { Geometry, MultiPolygon, Point, Polygon } from 'geojson';
@@ -11,8 +12,10 @@ import { boundaryStatusFits, boundaryStatusLabels, declaredAreaHa, declaredAreaM
 import { validateClusterAttributes, type ClusterAttributes } from '../domain/cluster-attributes.ts';
 import { BadRequestException, InvalidGeometryException, UnprocessableEntityException } from '../errors.ts';
 import { ClustersRepository } from './clusters.repository.ts';
+import { classifyProvinceEdge, PROVINCE_EDGE_TOLERANCE_M, type EdgeUnit, type ProvinceEdgeLevel } from '../domain/province-edge.ts';
+import { unitOf2009 } from '../domain/admin-division.ts';
 
-export const PROVINCE_TOLERANCE_M = 50;
+export { PROVINCE_EDGE_TOLERANCE_M } from '../domain/province-edge.ts';
 /** Overlaps below 1 m² are snapping noise between neighbours, not an overlap. */
 export const MIN_OVERLAP_HA = 0.0001;
 
@@ -44,6 +47,22 @@ export interface ClusterValidationReport {
   area_ha_vn2000?: number | null;
   vn2000_epsg?: number | null;
   overlaps?: { cluster_id: string; code: string; overlap_ha: number }[];
+  /** derived from the boundary: the pre-2025 province (read-only history) and the 2025 communes */
+  province_code_2009?: string | null;
+  commune_codes?: string[];
+  /** the province-edge check when the boundary leaves its unit (null when inside); `outside` is the part outside */
+  province_edge?: {
+    level: ProvinceEdgeLevel;
+    code: string;
+    province_code: string;
+    outside_ha: number;
+    outside_max_m: number | null;
+    inside_share: number;
+    tolerance_m: number;
+    neighbour: EdgeUnit | null;
+    units: EdgeUnit[];
+    outside: Geometry | null;
+  } | null;
   /** normalised attributes (only trust when ok) */
   attributes: ClusterAttributes;
 }
@@ -51,11 +70,11 @@ export interface ClusterValidationReport {
 const GEOMETRY_CODES = new Set([
   'invalid-geojson', 'missing-geometry', 'unsupported-geometry-type', 'empty-geometry', 'invalid-coordinate',
   'non-finite-coordinate', 'ring-not-closed', 'ring-too-short', 'outside-vietnam', 'swapped-coordinates',
-  'self-intersection', 'postgis-invalid', 'outside-province', 'overlap', 'boundary-status-mismatch',
+  'self-intersection', 'postgis-invalid', 'outside-province', 'province-neighbour', 'province-mostly-outside', 'overlap', 'boundary-status-mismatch',
 ]);
 
 /** Errors of the hard geometry validation that a provisional (approximate) boundary only gets as warnings. */
-const PROVISIONAL_SOFT_CODES = new Set(['postgis-invalid', 'outside-province', 'overlap']);
+const PROVISIONAL_SOFT_CODES = new Set(['postgis-invalid', 'outside-province', 'province-neighbour', 'province-mostly-outside', 'overlap']);
 
 const pointXY = (g: Geometry | null | undefined): [number, number] | undefined =>
   g && g.type === 'Point' ? [g.coordinates[0]!, g.coordinates[1]!] : undefined;
@@ -108,7 +127,7 @@ export async function validateClusterFeature(q: Queryable, feature: { geometry: 
   // identity: province and code are fixed once the cluster exists
   if (options.fixed) {
     if (value.province_code !== null && value.province_code !== options.fixed.province_code) {
-      errors.push({ field: 'province_code', code: 'province-change', message: 'Không thể chuyển cụm công nghiệp sang tỉnh khác', message_en: `A cluster cannot move to another province (it belongs to ${options.fixed.province_code})` });
+      errors.push({ field: 'province_code', code: 'province-change', message: 'Không thể chuyển cụm công nghiệp sang tỉnh khác', message_en: `A cluster cannot move to another provincial unit (it belongs to ${options.fixed.province_code}, 2025 division)` });
     }
     if (value.code !== null && value.code !== options.fixed.code) {
       errors.push({ field: 'code', code: 'code-change', message: 'Không thể đổi mã cụm công nghiệp', message_en: `The cluster code ${options.fixed.code} cannot change` });
@@ -119,19 +138,30 @@ export async function validateClusterFeature(q: Queryable, feature: { geometry: 
     errors.push({ field: 'province_code', code: 'required', message: 'Mã tỉnh là bắt buộc', message_en: 'province_code is required' });
   }
 
-  let epsg: number | null = null;
+  // province_code is a 2025 unit; a 63-province code is refused, never read in the wrong era
   let provinceOk = false;
   if (value.province_code) {
-    const info = await repo.provinceInfo(value.province_code);
+    const info = await repo.unitInfo(value.province_code);
     provinceOk = info.exists;
-    epsg = info.epsg;
-    if (!info.exists) errors.push({ field: 'province_code', code: 'unknown-province', message: `Không có tỉnh mã ${value.province_code}`, message_en: `Unknown province ${value.province_code}` });
+    if (!info.exists) {
+      const absorbedBy = unitOf2009(value.province_code);
+      errors.push({
+        field: 'province_code',
+        code: 'unknown-province',
+        message: `Không có đơn vị hành chính cấp tỉnh mã ${value.province_code} (34 tỉnh, thành phố từ 1/7/2025)`,
+        message_en: `Unknown provincial unit ${value.province_code}: province_code is a 2025 unit (the 34-unit division)`,
+        era: '2025',
+        // an old (2009) code that is no unit any more: say which unit absorbed it
+        ...(absorbedBy && absorbedBy !== value.province_code ? { province_code_2009: value.province_code, absorbed_by: absorbedBy } : {}),
+      });
+    }
   }
   if (value.district_code) {
+    // districts are pre-2025: their province must lie in the cluster's 2025 unit
     const owner = await repo.districtProvince(value.district_code);
     if (owner === null) errors.push({ field: 'district_code', code: 'unknown-district', message: `Không có huyện mã ${value.district_code}`, message_en: `Unknown district ${value.district_code}` });
-    else if (value.province_code && owner !== value.province_code) {
-      errors.push({ field: 'district_code', code: 'district-not-in-province', message: `Huyện ${value.district_code} không thuộc tỉnh ${value.province_code}`, message_en: `District ${value.district_code} is not in province ${value.province_code}` });
+    else if (value.province_code && provinceOk && unitOf2009(owner) !== value.province_code) {
+      errors.push({ field: 'district_code', code: 'district-not-in-province', message: `Huyện ${value.district_code} (tỉnh cũ ${owner}) không thuộc tỉnh ${value.province_code}`, message_en: `District ${value.district_code} (old province ${owner}, 2009 division) is not in provincial unit ${value.province_code} (2025 division)`, province_code_2009: owner });
     }
   }
 
@@ -164,20 +194,73 @@ export async function validateClusterFeature(q: Queryable, feature: { geometry: 
       errors.push({ code: 'postgis-invalid', message: `PostGIS: hình học không hợp lệ (${pg.reason})`, message_en: `PostGIS: invalid geometry (${pg.reason})`, reason: pg.reason, location: pointXY(pg.location) });
     } else {
       if (provinceOk && value.province_code) {
-        const s = await repo.spatialChecks(geometry, value.province_code, PROVINCE_TOLERANCE_M);
-        report.area_ha = s.area_ha;
-        report.area_ha_vn2000 = s.area_ha_vn2000;
-        report.vn2000_epsg = s.vn2000_epsg ?? epsg;
-        if (!s.inside) {
-          errors.push({
-            code: 'outside-province',
-            message: `Ranh giới vượt ra ngoài tỉnh ${value.province_code} quá ${PROVINCE_TOLERANCE_M} m (${s.outside_ha.toFixed(4)} ha bên ngoài)`,
-            message_en: `The boundary extends more than ${PROVINCE_TOLERANCE_M} m outside province ${value.province_code} (${s.outside_ha.toFixed(4)} ha outside)`,
-            province_code: value.province_code,
-            outside_ha: s.outside_ha,
-            tolerance_m: PROVINCE_TOLERANCE_M,
-            location: pointXY(s.outside_location),
-          });
+        const d = await repo.divisionChecks(geometry, value.province_code);
+        report.area_ha = d.area_ha;
+        report.area_ha_vn2000 = d.area_ha_vn2000;
+        report.vn2000_epsg = d.vn2000_epsg;
+        report.province_code_2009 = d.province_code_2009;
+        report.commune_codes = d.commune_codes;
+        report.province_edge = null;
+        const verdict = d.edge ? classifyProvinceEdge(d.edge) : null;
+        if (d.edge && verdict) {
+          const unit = value.province_code;
+          const outsideHa = d.edge.outside_ha;
+          const reach = d.edge.outside_max_m === null ? null : Math.round(d.edge.outside_max_m);
+          const other = verdict.neighbour;
+          report.province_edge = {
+            level: verdict.level,
+            code: verdict.code,
+            province_code: unit,
+            outside_ha: outsideHa,
+            outside_max_m: d.edge.outside_max_m,
+            inside_share: verdict.inside_share,
+            tolerance_m: PROVINCE_EDGE_TOLERANCE_M,
+            neighbour: other,
+            units: d.edge.units,
+            outside: d.edge.outside,
+          };
+          const common = {
+            level: verdict.level,
+            province_code: unit,
+            outside_ha: outsideHa,
+            outside_max_m: reach,
+            inside_share: verdict.inside_share,
+            tolerance_m: PROVINCE_EDGE_TOLERANCE_M,
+            neighbour: other,
+            location: pointXY(d.edge.outside_location),
+          };
+          const otherVi = other ? ` (thuộc ${other.name}, mã ${other.province_code})` : '';
+          const otherEn = other ? ` (in ${other.name}, unit ${other.province_code})` : '';
+          if (verdict.level === 'warning') {
+            warnings.push({
+              code: 'province-edge',
+              message: `Ranh giới vượt ra ngoài tỉnh ${unit} ${outsideHa.toFixed(4)} ha, xa nhất ${reach} m${otherVi} — trong dung sai ${PROVINCE_EDGE_TOLERANCE_M} m của ranh giới tỉnh đã khái quát hoá`,
+              message_en: `${outsideHa.toFixed(4)} ha of the boundary lies outside unit ${unit}, up to ${reach} m${otherEn} — within the ${PROVINCE_EDGE_TOLERANCE_M} m generalisation tolerance of the province boundaries`,
+              ...common,
+            });
+          } else if (verdict.level === 'neighbour') {
+            errors.push({
+              code: 'province-neighbour',
+              message: `Ranh giới lấn sang ${other!.name} (mã ${other!.province_code}) ${other!.area_ha.toFixed(4)} ha, xa ${reach} m ngoài tỉnh ${unit} — vượt dung sai ${PROVINCE_EDGE_TOLERANCE_M} m`,
+              message_en: `The boundary reaches ${reach} m into the neighbouring unit ${other!.province_code} ${other!.name} (${other!.area_ha.toFixed(4)} ha), beyond the ${PROVINCE_EDGE_TOLERANCE_M} m tolerance of unit ${unit}`,
+              ...common,
+            });
+          } else if (verdict.code === 'province-mostly-outside') {
+            const pct = Math.round((1 - verdict.inside_share) * 100);
+            errors.push({
+              code: 'province-mostly-outside',
+              message: `${pct}% ranh giới nằm ngoài tỉnh ${unit}${other ? `, chủ yếu trong ${other.name} (mã ${other.province_code})` : ''}`,
+              message_en: `${pct}% of the boundary lies outside unit ${unit}${other ? `, mostly in ${other.name} (unit ${other.province_code})` : ''}`,
+              ...common,
+            });
+          } else {
+            errors.push({
+              code: 'outside-province',
+              message: `Ranh giới vượt ra ngoài tỉnh ${unit} ${reach ?? '?'} m (${outsideHa.toFixed(4)} ha), quá dung sai ${PROVINCE_EDGE_TOLERANCE_M} m và không thuộc tỉnh nào`,
+              message_en: `The boundary extends ${reach ?? '?'} m outside unit ${unit} (${outsideHa.toFixed(4)} ha), beyond the ${PROVINCE_EDGE_TOLERANCE_M} m tolerance and in no other unit`,
+              ...common,
+            });
+          }
         }
       }
       const mismatch = declaredAreaMismatch(boundaryStatus, value.declared_area_ha, report.area_ha);

@@ -2,6 +2,7 @@ import type { Feature, Geometry, MultiPolygon, Point, Polygon } from 'geojson';
 import type { Queryable } from '../db/database.ts';
 import type { ClusterAttributes } from '../domain/cluster-attributes.ts';
 import type { BoundaryStatus } from '../domain/boundary.ts';
+import type { EdgeMeasure } from '../domain/province-edge.ts';
 import type { ReviewState, WorkflowActor } from '../versioning/review-workflow.ts';
 import type { CommentRecord, EntityHead, VersionedRepository } from '../versioning/versioned.repository.ts';
 
@@ -17,7 +18,12 @@ export interface ClusterDraft {
 export interface ClusterRow {
   id: string;
   code: string;
+  /** the 2025 unit */
   province_code: string;
+  /** the pre-2025 province, derived from the boundary */
+  province_code_2009: string | null;
+  /** 5-digit 2025 commune codes, derived from the boundary (or the point) */
+  commune_codes: string[];
   head_version: number;
   published_version: number | null;
   version: number;
@@ -35,12 +41,26 @@ export interface ClusterRow {
   total?: number;
 }
 
+/** What the database derives from a boundary for its 2025 unit (see divisionChecks). */
+export interface DivisionChecks {
+  area_ha: number;
+  area_ha_vn2000: number | null;
+  vn2000_epsg: number | null;
+  province_code_2009: string | null;
+  commune_codes: string[];
+  /** null when the boundary lies inside the unit */
+  edge: (EdgeMeasure & { outside: Geometry | null; outside_location: Geometry | null }) | null;
+}
+
 export interface ListFilter {
   /** ministry/admin: every cluster at its head version */
   seeAllUnpublished: boolean;
   /** planner/reviewer: head versions of this province, published elsewhere */
   ownProvince: string | null;
+  /** 2025 units */
   provinces: string[] | null;
+  /** 63-province codes (the cluster's province_code_2009) */
+  provinces2009?: string[] | null;
   statuses: string[] | null;
   bbox: [number, number, number, number] | null;
   /** normalised, LIKE-escaped */
@@ -81,7 +101,8 @@ export interface DiffRow {
 }
 
 const FEATURE_COLUMNS = `
-  c.id, c.code, c.province_code, c.head_version, c.published_version, v.version, v.properties,
+  c.id, c.code, c.province_code, coalesce(c.province_code_2009, v.province_code_2009) AS province_code_2009,
+  coalesce(v.commune_codes, '{}'::text[]) AS commune_codes, c.head_version, c.published_version, v.version, v.properties,
   v.area_ha, v.area_ha_vn2000, v.vn2000_epsg, v.boundary_status, v.created_at, v.author_id,
   u.username AS author_username, u.display_name AS author_display_name,
   (SELECT e.state FROM cluster_review_events e WHERE e.cluster_id = c.id AND e.version = v.version ORDER BY e.id DESC LIMIT 1) AS review_state,
@@ -126,12 +147,13 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
     const a = draft.attributes;
     await this.db.query(
       `WITH g AS (SELECT ${GEOM_FROM_JSON} AS geom),
-            z AS (SELECT epsg FROM province_vn2000_zones WHERE province_code = $5)
+            o AS (SELECT province_2009_of(g.geom, $5) AS code FROM g),
+            z AS (SELECT z.epsg FROM province_vn2000_zones z, o WHERE z.province_code = o.code)
        INSERT INTO cluster_versions (cluster_id, version, author_id, comment, properties, name, status, province_code, district_code,
-                                     geom, area_ha, area_ha_vn2000, vn2000_epsg, boundary_status)
+                                     geom, area_ha, area_ha_vn2000, vn2000_epsg, boundary_status, province_code_2009)
        SELECT $2, $3, $4, $6, $7, $8, $9, $5, $10, g.geom, ST_Area(g.geom::geography) / 10000,
-              ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg, $11
-       FROM g LEFT JOIN z ON true`,
+              ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg, $11, o.code
+       FROM g CROSS JOIN o LEFT JOIN z ON true`,
       [JSON.stringify(draft.geometry), id, version, authorId, draft.province_code, comment, JSON.stringify(a), a.name, a.status, a.district_code,
         a.boundary_status ?? (draft.geometry.type === 'Point' ? 'none' : 'surveyed')],
     );
@@ -228,6 +250,7 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
          SELECT c.*, CASE WHEN $1::boolean OR c.province_code = $2::text THEN c.head_version ELSE c.published_version END AS visible_version
          FROM clusters c
          WHERE ($3::text[] IS NULL OR c.province_code = ANY($3::text[]))
+           AND ($13::text[] IS NULL OR c.province_code_2009 = ANY($13::text[]))
        )
        SELECT ${FEATURE_COLUMNS}, count(*) OVER ()::int AS total
        FROM visible c
@@ -252,6 +275,7 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
         f.limit,
         f.offset,
         f.boundaryStatuses ?? null,
+        f.provinces2009 ?? null,
       ],
     );
     return result.rows;
@@ -267,8 +291,9 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
          AND ($4::text[] IS NULL AND v.status <> 'removed' OR v.status = ANY($4::text[]))
          AND ($5::float8 IS NULL OR v.geom && ST_MakeEnvelope($5, $6, $7, $8, 4326))
          AND ($9::text IS NULL OR v.name_search LIKE '%' || $9 || '%' OR lower(c.code) LIKE '%' || $9 || '%')
-         AND ($10::text[] IS NULL OR v.boundary_status = ANY($10::text[]))`,
-      [f.seeAllUnpublished, f.ownProvince, f.provinces, f.statuses, f.bbox?.[0] ?? null, f.bbox?.[1] ?? null, f.bbox?.[2] ?? null, f.bbox?.[3] ?? null, f.q, f.boundaryStatuses ?? null],
+         AND ($10::text[] IS NULL OR v.boundary_status = ANY($10::text[]))
+         AND ($11::text[] IS NULL OR c.province_code_2009 = ANY($11::text[]))`,
+      [f.seeAllUnpublished, f.ownProvince, f.provinces, f.statuses, f.bbox?.[0] ?? null, f.bbox?.[1] ?? null, f.bbox?.[2] ?? null, f.bbox?.[3] ?? null, f.q, f.boundaryStatuses ?? null, f.provinces2009 ?? null],
     );
     return result.rows[0].n;
   }
@@ -330,12 +355,10 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
 
   /* ------------------------------------------------------------------- validation */
 
-  async provinceInfo(code: string): Promise<{ exists: boolean; epsg: number | null }> {
-    const result = await this.db.query<{ epsg: number | null }>(
-      'SELECT z.epsg FROM provinces p LEFT JOIN province_vn2000_zones z ON z.province_code = p.code WHERE p.code = $1',
-      [code],
-    );
-    return { exists: result.rowCount > 0, epsg: result.rows[0]?.epsg ?? null };
+  /** Whether `code` is one of the 34 units of 2025 (the era of a cluster's province_code), and its name. */
+  async unitInfo(code: string): Promise<{ exists: boolean; name: string | null }> {
+    const result = await this.db.query<{ name: string }>('SELECT name FROM provinces_2025 WHERE code = $1', [code]);
+    return { exists: result.rowCount > 0, name: result.rows[0]?.name ?? null };
   }
 
   async districtProvince(code: string): Promise<string | null> {
@@ -355,36 +378,47 @@ export class ClustersRepository implements VersionedRepository<ClusterDraft> {
     return result.rows[0];
   }
 
-  /** Areas and the province containment test (exact first; the 50 m tolerance only when needed, on a local clip). */
-  async spatialChecks(
-    geometry: Geometry,
-    provinceCode: string,
-    toleranceM: number,
-  ): Promise<{ area_ha: number; area_ha_vn2000: number | null; vn2000_epsg: number | null; inside: boolean; outside_ha: number; outside_location: Geometry | null }> {
-    const result = await this.db.query<{ area_ha: number; area_ha_vn2000: number | null; vn2000_epsg: number | null; inside: boolean }>(
-      `WITH g AS (SELECT ${GEOM_FROM_JSON} AS geom)
+  /**
+   * Areas, the pre-2025 province and 2025 communes the boundary lies in, and the measures of the province-edge check
+   * (server/domain/province-edge.ts) against its 2025 unit: exact containment first; only near or across the edge the
+   * outside part, how far it reaches and which other units it falls in.
+   */
+  async divisionChecks(geometry: Geometry, unit: string): Promise<DivisionChecks> {
+    const result = await this.db.query<Omit<DivisionChecks, 'edge'> & { inside: boolean }>(
+      `WITH g AS (SELECT ${GEOM_FROM_JSON} AS geom),
+            o AS (SELECT province_2009_of(g.geom, $2) AS code FROM g)
        SELECT ST_Area(g.geom::geography) / 10000 AS area_ha,
               ST_Area(ST_Transform(g.geom, z.epsg)) / 10000 AS area_ha_vn2000, z.epsg AS vn2000_epsg,
+              o.code AS province_code_2009, commune_codes_2025(g.geom) AS commune_codes,
               coalesce(ST_Covers(p.geom, g.geom), false) AS inside
-       FROM g LEFT JOIN provinces p ON p.code = $2 LEFT JOIN province_vn2000_zones z ON z.province_code = $2`,
-      [JSON.stringify(geometry), provinceCode],
+       FROM g CROSS JOIN o LEFT JOIN provinces_2025 p ON p.code = $2 LEFT JOIN province_vn2000_zones z ON z.province_code = o.code`,
+      [JSON.stringify(geometry), unit],
     );
-    const row = result.rows[0];
-    if (row.inside) return { ...row, outside_ha: 0, outside_location: null };
-    // near the boundary: clip the province to ~1 km around the cluster, buffer that piece by the tolerance
-    const near = await this.db.query<{ within: boolean; outside_ha: number; outside_location: Geometry | null }>(
+    const { inside, ...row } = result.rows[0];
+    if (inside) return { ...row, edge: null };
+    // across the edge: clip the unit to ~2 km around the boundary, measure the part outside it
+    const near = await this.db.query<EdgeMeasure & { outside: Geometry | null; outside_location: Geometry | null }>(
       `WITH g AS (SELECT ${GEOM_FROM_JSON} AS geom),
-            l AS (SELECT coalesce(ST_Intersection(p.geom, ST_Expand(ST_Envelope(g.geom), 0.01)), ST_GeomFromText('POLYGON EMPTY', 4326)) AS geom
-                  FROM g LEFT JOIN provinces p ON p.code = $2),
-            o AS (SELECT ST_Difference(g.geom, l.geom) AS geom FROM g, l)
-       SELECT (NOT ST_IsEmpty(l.geom) AND ST_Covers(ST_Buffer(l.geom::geography, $3)::geometry, g.geom)) AS within,
-              ST_Area(o.geom::geography) / 10000 AS outside_ha,
+            l AS (SELECT coalesce(ST_Intersection(p.geom, ST_Expand(ST_Envelope(g.geom), 0.02)), ST_GeomFromText('POLYGON EMPTY', 4326)) AS geom
+                  FROM g LEFT JOIN provinces_2025 p ON p.code = $2),
+            -- a point cluster (no boundary) is outside as a whole or not at all
+            o AS (SELECT CASE WHEN ST_Dimension(g.geom) = 0 THEN ST_Difference(g.geom, l.geom)
+                              ELSE ST_CollectionExtract(ST_Difference(g.geom, l.geom), 3) END AS geom FROM g, l)
+       SELECT ST_Area(g.geom::geography) / 10000 AS total_ha,
+              ST_Dimension(g.geom) = 0 AS point, NOT ST_IsEmpty(o.geom) AS outside_any,
+              coalesce(ST_Area(o.geom::geography) / 10000, 0) AS outside_ha,
+              CASE WHEN ST_IsEmpty(l.geom) THEN NULL
+                   ELSE (SELECT max(ST_Distance(d.geom::geography, l.geom::geography)) FROM ST_DumpPoints(o.geom) d) END AS outside_max_m,
+              coalesce((SELECT json_agg(json_build_object('province_code', x.code, 'name', x.name, 'area_ha', x.ha) ORDER BY x.ha DESC, x.code)
+                        FROM (SELECT q.code, q.name, ST_Area(ST_Intersection(q.geom, o.geom)::geography) / 10000 AS ha
+                              FROM provinces_2025 q WHERE q.code <> $2 AND q.geom && o.geom AND ST_Intersects(q.geom, o.geom)) x
+                        WHERE x.ha > 0 OR ST_Dimension(o.geom) = 0), '[]'::json) AS units,
+              CASE WHEN ST_IsEmpty(o.geom) THEN NULL WHEN ST_Dimension(o.geom) = 0 THEN ST_AsGeoJSON(o.geom, 7)::json ELSE ST_AsGeoJSON(ST_Multi(o.geom), 7)::json END AS outside,
               CASE WHEN ST_IsEmpty(o.geom) THEN NULL ELSE ST_AsGeoJSON(ST_PointOnSurface(o.geom))::json END AS outside_location
        FROM g, l, o`,
-      [JSON.stringify(geometry), provinceCode, toleranceM],
+      [JSON.stringify(geometry), unit],
     );
-    const n = near.rows[0];
-    return { ...row, inside: n.within, outside_ha: n.outside_ha, outside_location: n.outside_location };
+    return { ...row, edge: near.rows[0] };
   }
 
   /** Active clusters (head or published version not removed) whose boundary overlaps `geometry` by more than minHa. */

@@ -1,5 +1,6 @@
 import type { Geometry } from 'geojson';
 import type { Database, Queryable } from '../db/database.ts';
+import { isProvince2009, isUnit2025, parseEraValue, scope2025 } from '../domain/admin-division.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { canSeeUnpublished } from '../auth/auth.middleware.ts';
 import { BadRequestException, ConflictException, ForbiddenException, InvalidGeometryException, NotFoundException, UnauthorizedException } from '../errors.ts';
@@ -17,7 +18,12 @@ const MAX_COMMENT = 4000;
 export const LIST_MAX_LIMIT = 5000;
 
 export interface ListQuery {
+  /** province codes in `era` (default 2025) */
   province?: unknown;
+  era?: unknown;
+  /** explicit eras */
+  province_code?: unknown;
+  province_code_2009?: unknown;
   status?: unknown;
   bbox?: unknown;
   q?: unknown;
@@ -64,6 +70,33 @@ async function guardClusterGeometry(tx: Queryable, draft: ClusterDraft, id: stri
   }
 }
 
+/**
+ * The province filter of list, stats and export queries, era explicit: `province_code=` (2025 units),
+ * `province_code_2009=` (63 provinces), or `province=` read in `era` (default 2025, `era=2009` for the old division).
+ */
+export function parseProvinceFilter(query: { province?: unknown; era?: unknown; province_code?: unknown; province_code_2009?: unknown }) {
+  const era = parseEraValue(query.era);
+  if (!era) throw new BadRequestException(`era must be 2025 (default) or 2009, got "${String(query.era)}"`, { parameter: 'era', allowed: ['2025', '2009'] }, 'invalid-era');
+  const check = (list: string[] | null, name: string, valid: (c: string) => boolean) => {
+    if (list?.some((p) => !valid(p))) {
+      throw new BadRequestException(`${name} must be 2-digit codes of the ${name.endsWith('2009') || (name === 'province' && era === '2009') ? '63 provinces (2009 division)' : '34 units (2025 division)'}, comma-separated`, { [name]: list, era }, 'invalid-query');
+    }
+    return list;
+  };
+  const plain = csv(query.province);
+  const current = check(csv(query.province_code), 'province_code', isUnit2025);
+  const old = check(csv(query.province_code_2009), 'province_code_2009', isProvince2009);
+  const provinces = era === '2025' ? merge(current, check(plain, 'province', isUnit2025)) : current;
+  const provinces2009 = era === '2009' ? merge(old, check(plain, 'province', isProvince2009)) : old;
+  return { era, provinces, provinces2009 };
+}
+
+function merge(a: string[] | null, b: string[] | null): string[] | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a.filter((x) => b.includes(x));
+}
+
 /** The registry: reads pick the version the viewer may see; writes go through the generic VersioningService. */
 export class ClustersService {
   readonly versioning: VersioningService<ClusterDraft>;
@@ -75,14 +108,14 @@ export class ClustersService {
       entityType: 'cluster',
       repository: (q) => new ClustersRepository(q),
       guardWrite: guardClusterGeometry,
+      era: '2025',
     });
   }
 
   /* ----------------------------------------------------------------------- reads */
 
   async list(user: SessionUser | undefined, query: ListQuery) {
-    const provinces = csv(query.province);
-    if (provinces?.some((p) => !/^\d{2}$/.test(p))) throw new BadRequestException('province must be 2-digit GSO codes, comma-separated', { province: query.province }, 'invalid-query');
+    const { era, provinces, provinces2009 } = parseProvinceFilter(query);
     const statuses = csv(query.status);
     if (statuses?.some((s) => !(CLUSTER_STATUSES as readonly string[]).includes(s))) {
       throw new BadRequestException(`status must be among ${CLUSTER_STATUSES.join(', ')}`, { status: query.status }, 'invalid-query');
@@ -110,6 +143,7 @@ export class ClustersService {
       seeAllUnpublished: national,
       ownProvince: user && !national ? user.province_code : null,
       provinces,
+      provinces2009,
       statuses,
       bbox,
       q,
@@ -124,6 +158,8 @@ export class ClustersService {
       features: rows.map((r) => this.toFeature(r, user)),
       numberMatched: matched,
       numberReturned: rows.length,
+      /** the era the `province` parameter was read in */
+      era,
     };
   }
 
@@ -158,7 +194,7 @@ export class ClustersService {
     }
     const head = await this.repo.getHead(id);
     if (!head) throw new NotFoundException(`No cluster ${idOrCode}`);
-    const staff = canSeeUnpublished(user, head.province_code!);
+    const staff = canSeeUnpublished(user, scope2025(head.province_code!));
     let v: number | null;
     if (version !== undefined && version !== '') {
       v = Number(version);
@@ -181,7 +217,7 @@ export class ClustersService {
     const head = await this.repo.getHead(id);
     if (!head) throw new NotFoundException(`No cluster ${idOrCode}`);
     const all = await this.repo.versions(id);
-    const history = versionHistory(id, head, all, canSeeUnpublished(user, head.province_code!), (v) => ({ name: v.name, status: v.status, area_ha: v.area_ha }));
+    const history = versionHistory(id, head, all, canSeeUnpublished(user, scope2025(head.province_code!)), (v) => ({ name: v.name, status: v.status, area_ha: v.area_ha }));
     if (!history) throw new NotFoundException(`No cluster ${idOrCode}`);
     return history;
   }
@@ -190,7 +226,7 @@ export class ClustersService {
     const id = await this.resolveId(idOrCode);
     const head = await this.repo.getHead(id);
     if (!head) throw new NotFoundException(`No cluster ${idOrCode}`);
-    const staff = canSeeUnpublished(user, head.province_code!);
+    const staff = canSeeUnpublished(user, scope2025(head.province_code!));
     const to = toRaw === undefined || toRaw === '' ? (staff ? head.head_version : head.published_version) : Number(toRaw);
     const from = fromRaw === undefined || fromRaw === '' ? (to !== null ? to - 1 : null) : Number(fromRaw);
     if (to === null || from === null || !Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < 1) {
@@ -228,7 +264,7 @@ export class ClustersService {
   async reviewQueue(user: SessionUser | undefined) {
     if (!user) throw new UnauthorizedException();
     const national = user.role === 'ministry' || user.role === 'admin';
-    const decision = decide(user, 'read-queue', national ? null : user.province_code);
+    const decision = decide(user, 'read-queue', national || !user.province_code ? null : scope2025(user.province_code));
     if (!decision.allowed) throw new ForbiddenException(decision.reason, { reason: decision.code });
     const rows = await this.repo.reviewQueue(national ? null : user.province_code);
     return {
@@ -270,7 +306,7 @@ export class ClustersService {
       assertFeatureBody(body);
       const props = (body.properties ?? {}) as Record<string, unknown>;
       // permission before validation: a planner of another province learns nothing about the boundary
-      if (typeof props.province_code === 'string' && /^\d{2}$/.test(props.province_code)) {
+      if (typeof props.province_code === 'string' && isUnit2025(props.province_code)) {
         this.versioning.assertAllowed(ctx, 'edit', props.province_code);
       }
       const comment = textOrNull(body.comment, 'comment');
@@ -377,12 +413,15 @@ export class ClustersService {
   /* ------------------------------------------------------------------ rendering */
 
   toFeature(row: ClusterRow, user: SessionUser | undefined) {
-    const staff = canSeeUnpublished(user, row.province_code);
+    const staff = canSeeUnpublished(user, scope2025(row.province_code));
     const properties: Record<string, unknown> = {
       id: row.id,
       ...row.properties,
       code: row.code,
+      // the era of each code is in its name: province_code is the 2025 unit, province_code_2009 the old province
       province_code: row.province_code,
+      province_code_2009: row.province_code_2009,
+      commune_codes: row.commune_codes,
       area_ha: row.area_ha,
       area_ha_vn2000: row.area_ha_vn2000,
       vn2000_epsg: row.vn2000_epsg,

@@ -1,13 +1,14 @@
 import type { Database } from './database.ts';
-import { seedAdminGeography } from '../geography/admin-seed.ts';
+import { seedAdminGeography, seedCommunes2025 } from '../geography/admin-seed.ts';
 import { hashPassword } from '../auth/password.ts';
 import { UsersRepository, type Role } from '../auth/users.repository.ts';
 
 /** Demo accounts, listed in the README; seeded only into a newly created embedded database or on `db:seed -- --demo`. */
 export const DEMO_USERS: readonly { username: string; role: Role; provinceCode: string | null; displayName: string }[] = [
-  { username: 'planner.laocai', role: 'planner', provinceCode: '10', displayName: 'Chuyên viên quy hoạch Lào Cai' },
-  { username: 'reviewer.laocai', role: 'reviewer', provinceCode: '10', displayName: 'Sở Công Thương Lào Cai' },
-  { username: 'planner.bacninh', role: 'planner', provinceCode: '27', displayName: 'Chuyên viên quy hoạch Bắc Ninh' },
+  // province codes are 2025 units: 15 Lào Cai (old 10 Lào Cai + old 15 Yên Bái), 24 Bắc Ninh (old 24 Bắc Giang + old 27 Bắc Ninh)
+  { username: 'planner.laocai', role: 'planner', provinceCode: '15', displayName: 'Chuyên viên quy hoạch Lào Cai' },
+  { username: 'reviewer.laocai', role: 'reviewer', provinceCode: '15', displayName: 'Sở Công Thương Lào Cai' },
+  { username: 'planner.bacninh', role: 'planner', provinceCode: '24', displayName: 'Chuyên viên quy hoạch Bắc Ninh' },
   { username: 'ministry', role: 'ministry', provinceCode: null, displayName: 'Cục Công Thương địa phương' },
   { username: 'admin', role: 'admin', provinceCode: null, displayName: 'Quản trị hệ thống' },
 ];
@@ -32,6 +33,7 @@ export interface SeedOptions {
 /** Reference data every installation needs, plus demo accounts when asked. Safe to run repeatedly. */
 export async function seed(db: Database, options: SeedOptions) {
   const adminGeography = await seedAdminGeography(db);
+  const communes2025 = await seedCommunes2025(db);
   const demoUsers = options.demoUsers ? await seedDemoUsers(db, options.demoPassword) : [];
-  return { adminGeography, demoUsers };
+  return { adminGeography, communes2025, demoUsers };
 }

@@ -7,6 +7,7 @@
  */
 import type { Geometry } from 'geojson';
 import JSZip from 'jszip';
+import { parseProvinceFilter } from '../clusters/clusters.service.ts';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
@@ -35,20 +36,22 @@ interface LayerSpec {
 const CLUSTER_TYPES: Record<string, FieldType> = CLUSTER_ATTRIBUTE_KINDS;
 const EXTRA_LABELS: Record<string, string> = {
   id: 'Mã định danh', area_ha: 'Diện tích đo (ha)', area_ha_vn2000: 'Diện tích VN-2000 (ha)', vn2000_epsg: 'Múi chiếu VN-2000 (EPSG)',
-  version: 'Phiên bản', review_state: 'Trạng thái thẩm định', published: 'Đã công bố', kind: 'Loại khu dân cư', population: 'Dân số', source: 'Nguồn',
+  version: 'Phiên bản', province_code_2009: 'Mã tỉnh trước 1/7/2025 (63 tỉnh)', commune_codes: 'Mã xã, phường 2025', review_state: 'Trạng thái thẩm định', published: 'Đã công bố', kind: 'Loại khu dân cư', population: 'Dân số', source: 'Nguồn',
 };
 
 const SPECS: Record<ExportLayer, LayerSpec> = {
   clusters: {
     fields: [
       ...CLUSTER_ATTRIBUTE_FIELDS.map((f) => [f, CLUSTER_TYPES[f] ?? 'text'] as [string, FieldType]),
+      // each province column names its era: province_code is the 2025 unit (above), province_code_2009 the old province
+      ['province_code_2009', 'text'], ['commune_codes', 'list'],
       ['id', 'text'], ['area_ha', 'number'], ['area_ha_vn2000', 'number'], ['vn2000_epsg', 'integer'], ['version', 'integer'], ['review_state', 'text'], ['published', 'boolean'],
     ],
     title: (p) => `${p.name ?? ''} (${p.code ?? ''})`,
     label: (f) => (labels.fields as Record<string, { vi: string }>)[f]?.vi ?? EXTRA_LABELS[f] ?? f,
   },
   'residential-zones': {
-    fields: [['id', 'integer'], ['name', 'text'], ['kind', 'text'], ['population', 'integer'], ['province_code', 'text'], ['source', 'text']],
+    fields: [['id', 'integer'], ['name', 'text'], ['kind', 'text'], ['population', 'integer'], ['province_code', 'text'], ['province_code_2009', 'text'], ['source', 'text']],
     title: (p) => String(p.name ?? `Khu dân cư ${p.id}`),
     label: (f) => EXTRA_LABELS[f] ?? (labels.fields as Record<string, { vi: string }>)[f]?.vi ?? f,
   },
@@ -155,12 +158,12 @@ export class ExportsService {
     const srid = parseCrsParam(query.crs) ?? 4326;
     if (!Number.isFinite(srid) || !(await this.repo.sridExists(srid))) throw new BadRequestException(`Unknown CRS ${String(query.crs)}; use EPSG:NNNN`, { crs: query.crs }, 'invalid-crs');
     if ((format === 'kml' || format === 'kmz') && srid !== 4326) throw new BadRequestException('KML is always WGS 84 (EPSG:4326)', { crs: query.crs }, 'invalid-crs');
-    const provinces = query.province === undefined || query.province === '' ? null : String(query.province).split(',').map((s) => s.trim()).filter(Boolean);
-    if (provinces?.some((p) => !/^\d{2}$/.test(p))) throw new BadRequestException('province must be 2-digit codes, comma-separated', { province: query.province }, 'invalid-query');
+    // province= is read in era= (default 2025, the 34 units; era=2009 the 63 provinces); or name the era: province_code= / province_code_2009=
+    const { provinces, provinces2009 } = parseProvinceFilter(query as Parameters<typeof parseProvinceFilter>[0]);
     if (layer === 'facilities' && !user) throw new UnauthorizedException('The facility register is for signed-in staff');
     const national = user?.role === 'ministry' || user?.role === 'admin';
     const geographic = srid === 4326 || srid === 4756;
-    const filter = { seeAllUnpublished: national, ownProvince: user && !national ? user.province_code : null, provinces, srid, digits: geographic ? 9 : 4 };
+    const filter = { seeAllUnpublished: national, ownProvince: user && !national ? user.province_code : null, provinces, provinces2009, srid, digits: geographic ? 9 : 4 };
     const rows = layer === 'clusters' ? await this.repo.clusters(filter) : layer === 'facilities' ? await this.repo.facilities(filter) : await this.repo.residentialZones(filter);
     const spec = SPECS[layer];
     const base = `${layer}${srid === 4326 ? '' : `-epsg${srid}`}`;

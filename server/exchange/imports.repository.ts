@@ -272,12 +272,12 @@ export class ImportsRepository {
     return r.rows;
   }
 
-  /** Existing clusters (head version, not removed) by normalised name per province. */
-  async clusterNames(provinces: string[]): Promise<{ province_code: string; name: string; code: string }[]> {
+  /** Existing clusters (head version, not removed) by normalised name per old province (`provinces`: 63-province codes). */
+  async clusterNames(provinces: string[]): Promise<{ province_code_2009: string; name: string; code: string }[]> {
     if (!provinces.length) return [];
-    const r = await this.db.query<{ province_code: string; name: string; code: string }>(
-      `SELECT c.province_code, v.name, c.code FROM clusters c JOIN cluster_versions v ON v.cluster_id = c.id AND v.version = c.head_version
-       WHERE c.province_code = ANY($1::text[]) AND v.status <> 'removed'`,
+    const r = await this.db.query<{ province_code_2009: string; name: string; code: string }>(
+      `SELECT c.province_code_2009, v.name, c.code FROM clusters c JOIN cluster_versions v ON v.cluster_id = c.id AND v.version = c.head_version
+       WHERE c.province_code_2009 = ANY($1::text[]) AND v.status <> 'removed'`,
       [provinces],
     );
     return r.rows;
@@ -411,7 +411,7 @@ export class ImportsRepository {
        SELECT g.cluster_id, 1, $5, $6, g.props, g.props->>'name', g.props->>'status', g.props->>'province_code', g.props->>'district_code',
               g.geom, ST_Area(g.geom::geography) / 10000, ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg,
               coalesce(g.props->>'boundary_status', CASE WHEN GeometryType(g.geom) = 'POINT' THEN 'none' ELSE 'surveyed' END)
-       FROM g LEFT JOIN province_vn2000_zones z ON z.province_code = g.props->>'province_code'`,
+       FROM g LEFT JOIN province_vn2000_zones z ON z.province_code = province_2009_of(g.geom, g.props->>'province_code')`,
       [id, ids, rows.map((r) => r.feature), rows.map((r) => JSON.stringify(r.attributes)), actorId, comment],
     );
     await this.db.query(

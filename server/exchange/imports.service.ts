@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { sanitisedMemberName } from './formats/archive-safety.ts';
 import { IMPORT_LIMITS } from '../domain/limits.ts';
+import { unitOf2009 } from '../domain/admin-division.ts';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Geometry, Position } from 'geojson';
@@ -453,10 +454,13 @@ export class ImportsService {
           province = loc?.loc_province ?? null;
           if (!province) issues.push(issue(f.feature, 'critical', 'outside-vietnam', 'Đối tượng không nằm trong tỉnh nào của Việt Nam (kiểm tra hệ tọa độ)', 'The feature lies in no Vietnamese province (check the coordinate system)', { location: at }));
         }
-        if (province && actorProvince && province !== actorProvince) {
+        // the planner's scope is a 2025 unit; the province found here is one of the 63 (file and boundary data)
+        if (province && actorProvince && unitOf2009(province) !== actorProvince) {
           issues.push(issue(f.feature, 'critical', 'outside-own-province', `Đối tượng thuộc tỉnh ${province}, ngoài tỉnh của bạn (${actorProvince})`, `The feature is in province ${province}, outside your province ${actorProvince}`, { location: at }));
         }
         mapped.province_code = province ?? (typeof named === 'string' ? named : null);
+        // clusters are recorded in their 2025 unit (province_code_2009 is derived from the boundary when saved)
+        if (layer === 'clusters' && typeof mapped.province_code === 'string') mapped.province_code = unitOf2009(mapped.province_code) ?? mapped.province_code;
         const checked = validateForLayer(layer, mapped);
         for (const e of checked.errors) {
           if (e.field === 'province_code' && issues.some((i) => i.code === 'unknown-province')) continue;

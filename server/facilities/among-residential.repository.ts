@@ -42,7 +42,7 @@ export class AmongResidentialRepository {
                 ST_PointOnSurface(v.geom) AS pt, radians(ST_Y(ST_PointOnSurface(v.geom))) AS phi
          FROM facilities f
          JOIN facility_versions v ON v.facility_id = f.id
-          AND v.version = CASE WHEN $6::boolean OR f.province_code = $7::text THEN f.head_version ELSE f.published_version END
+          AND v.version = CASE WHEN $6::boolean OR province_unit_2025(f.province_code) = $7::text THEN f.head_version ELSE f.published_version END
          LEFT JOIN dist d ON d.hazard_class = v.hazard_class
          WHERE ($1::text IS NULL OR f.province_code = $1) AND v.status <> 'relocated'
        ),

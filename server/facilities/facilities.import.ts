@@ -9,6 +9,7 @@
  * All-or-nothing: any row error rejects the whole file and nothing is stored.
  */
 import { parse } from 'csv-parse/sync';
+import { scope2009 } from '../domain/admin-division.ts';
 import type { Database } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
@@ -137,7 +138,7 @@ export async function importFacilitiesCsv(
       if (!provinceCache.has(p.province_code)) provinceCache.set(p.province_code, await repo.provinceExists(p.province_code));
       if (!provinceCache.get(p.province_code)) errors.push({ row: rowNo, field: 'province_code', reason: `unknown province ${p.province_code}` });
       else {
-        const d = decide({ id: actor.user.id, role: actor.user.role, province_code: actor.user.province_code }, 'edit', p.province_code);
+        const d = decide({ id: actor.user.id, role: actor.user.role, province_code: actor.user.province_code }, 'edit', scope2009(p.province_code));
         if (!d.allowed) errors.push({ row: rowNo, field: 'province_code', reason: `you may not add facilities in province ${p.province_code}` });
       }
     }

@@ -65,10 +65,10 @@ const SELECT_COLUMNS = `
 const SELECT_CURRENT = `${SELECT_COLUMNS}
   JOIN facility_versions v ON v.facility_id = f.id AND v.version = f.head_version`;
 
-/** $2 = see all unpublished, $3 = the viewer's own province (both parameters of every visible-version query). */
+/** $2 = see all unpublished, $3 = the viewer's own 2025 unit (facilities record 63-province codes: compared through province_unit_2025). */
 const SELECT_VISIBLE = `${SELECT_COLUMNS}
   JOIN facility_versions v ON v.facility_id = f.id
-   AND v.version = CASE WHEN $2::boolean OR f.province_code = $3::text THEN f.head_version ELSE f.published_version END`;
+   AND v.version = CASE WHEN $2::boolean OR province_unit_2025(f.province_code) = $3::text THEN f.head_version ELSE f.published_version END`;
 
 /** All SQL of the facility register; parameterised only. The VersionedRepository part plugs facilities into the generic review workflow. */
 export class FacilitiesRepository implements VersionedRepository<FacilityDraft> {
@@ -244,7 +244,7 @@ export class FacilitiesRepository implements VersionedRepository<FacilityDraft> 
    */
   async visibleVersions(ids: readonly string[], viewer: FacilityViewer): Promise<Map<string, number>> {
     const r = await this.db.query<{ id: string; version: number | null }>(
-      `SELECT f.id, CASE WHEN $2::boolean OR f.province_code = $3::text THEN f.head_version ELSE f.published_version END AS version
+      `SELECT f.id, CASE WHEN $2::boolean OR province_unit_2025(f.province_code) = $3::text THEN f.head_version ELSE f.published_version END AS version
        FROM facilities f WHERE f.id = ANY($1::uuid[])`,
       [ids, viewer.seeAllUnpublished, viewer.ownProvince],
     );

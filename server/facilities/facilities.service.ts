@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { scope2009 } from '../domain/admin-division.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { canSeeUnpublished } from '../auth/auth.middleware.ts';
 import { BadRequestException, InvalidGeometryException, NotFoundException, UnprocessableEntityException } from '../errors.ts';
@@ -114,7 +115,7 @@ export class FacilitiesService {
 
   constructor(private readonly db: Database) {
     this.repo = new FacilitiesRepository(db);
-    this.versioning = new VersioningService<FacilityDraft>(db, { entityType: 'facility', repository: (q) => new FacilitiesRepository(q) });
+    this.versioning = new VersioningService<FacilityDraft>(db, { entityType: 'facility', repository: (q) => new FacilitiesRepository(q), era: '2009' });
   }
 
   private ctx(actor: Actor): ActionContext {
@@ -203,13 +204,13 @@ export class FacilitiesService {
     if (versionRaw === undefined || versionRaw === '') {
       const row = await this.repo.findVisible(id, facilityViewer(user));
       if (!row) throw new NotFoundException(`No facility ${id}`);
-      return toFeature(row, canSeeUnpublished(user, row.province_code));
+      return toFeature(row, canSeeUnpublished(user, scope2009(row.province_code)));
     }
     const version = Number(versionRaw);
     if (!Number.isInteger(version) || version < 1) throw new BadRequestException('version must be a positive integer', { version: versionRaw }, 'invalid-query');
     const head = await this.repo.getHead(id);
     if (!head) throw new NotFoundException(`No facility ${id}`);
-    const staff = canSeeUnpublished(user, head.province_code!);
+    const staff = canSeeUnpublished(user, scope2009(head.province_code!));
     const row = await this.repo.findVersion(id, version);
     // other provinces see approved versions only (approval is final for a version); others "do not exist" for them
     if (!row || (!staff && row.review_state !== 'approved')) throw new NotFoundException(`No version ${version} of facility ${id}`);
@@ -225,7 +226,7 @@ export class FacilitiesService {
     const head = await this.repo.getHead(id);
     if (!head) throw new NotFoundException(`No facility ${id}`);
     const versions = await this.repo.history(id);
-    if (canSeeUnpublished(user, head.province_code!)) return { id, head_version: head.head_version, published_version: head.published_version, versions };
+    if (canSeeUnpublished(user, scope2009(head.province_code!))) return { id, head_version: head.head_version, published_version: head.published_version, versions };
     const approved = versions.filter((v) => v.approved_at !== null);
     if (!approved.length) throw new NotFoundException(`No facility ${id}`);
     return {
@@ -241,7 +242,7 @@ export class FacilitiesService {
     const head = await this.repo.getHead(id);
     if (!head) throw new NotFoundException(`No facility ${id}`);
     const all = (await this.repo.history(id)).reverse().map((v) => ({ ...v, author_username: v.author }));
-    const history = versionHistory(id, head, all, canSeeUnpublished(user, head.province_code!), (v) => ({ name: v.properties.name, status: v.properties.status }));
+    const history = versionHistory(id, head, all, canSeeUnpublished(user, scope2009(head.province_code!)), (v) => ({ name: v.properties.name, status: v.properties.status }));
     if (!history) throw new NotFoundException(`No facility ${id}`);
     return history;
   }
@@ -272,7 +273,7 @@ export class FacilitiesService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new BadRequestException('limit must be an integer 1–10000');
     if (!Number.isInteger(offset) || offset < 0) throw new BadRequestException('offset must be a non-negative integer');
     const rows = await this.repo.list({ province: query.province ?? null, status: query.status ?? null, limit, offset }, facilityViewer(user));
-    return { type: 'FeatureCollection' as const, features: rows.map((r) => toFeature(r, canSeeUnpublished(user, r.province_code))) };
+    return { type: 'FeatureCollection' as const, features: rows.map((r) => toFeature(r, canSeeUnpublished(user, scope2009(r.province_code)))) };
   }
 
   /** Facilities among homes, ranked by severity: class (I first), then distance, then population. */

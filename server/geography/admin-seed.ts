@@ -102,6 +102,43 @@ async function insertDistrictsAndCommunes(tx: Queryable, sources: Awaited<Return
   );
 }
 
+export const COMMUNES_2025_SEED_NAME = 'communes-2025-v1';
+
+interface Commune2025Properties {
+  code: string;
+  name: string;
+  short_name: string;
+  type: string;
+  province_code: string;
+}
+
+/**
+ * Loads the 3,321 communes of 1 July 2025 once (generalised boundaries, see gis-data/admin/README.md), then records the
+ * communes of cluster versions saved before the layer existed (the one change their immutability allows).
+ */
+export async function seedCommunes2025(db: Database): Promise<boolean> {
+  const done = await db.query('SELECT 1 FROM seed_state WHERE name = $1', [COMMUNES_2025_SEED_NAME]);
+  if (done.rowCount > 0) return false;
+  const communes = await readJson<FeatureCollection<Commune2025Properties>>('vn-communes-2025.geojson');
+  const rows = communes.features.map((f) => ({ ...f.properties, geometry: f.geometry ? JSON.stringify(f.geometry) : null }));
+  await db.transaction(async (tx) => {
+    // in chunks: one statement per ~500 communes keeps the embedded database's memory low
+    for (let i = 0; i < rows.length; i += 500) {
+      await tx.query(
+        `INSERT INTO communes_2025 (code, name, short_name, type, province_code, geom)
+         SELECT r.code, r.name, r.short_name, r.type, r.province_code,
+                CASE WHEN r.geometry IS NULL THEN NULL ELSE
+                  ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), 4326)), 3)) END
+         FROM jsonb_to_recordset($1::jsonb) AS r(code text, name text, short_name text, type text, province_code text, geometry text)`,
+        [JSON.stringify(rows.slice(i, i + 500))],
+      );
+    }
+    await tx.query('UPDATE cluster_versions SET commune_codes = commune_codes_2025(geom) WHERE commune_codes IS NULL');
+    await tx.query('INSERT INTO seed_state (name, details) VALUES ($1, $2)', [COMMUNES_2025_SEED_NAME, JSON.stringify({ communes: rows.length })]);
+  });
+  return true;
+}
+
 /** Loads the administrative geography once; later calls see the seed_state row and do nothing. */
 export async function seedAdminGeography(db: Database): Promise<boolean> {
   const done = await db.query('SELECT 1 FROM seed_state WHERE name = $1', [ADMIN_SEED_NAME]);

@@ -32,7 +32,17 @@ export function createGeographyRouter(ctx: AppContext): Router {
 
   router.get('/provinces/:code/districts', async (req, res) => {
     const service = serviceFor(await publicReads(ctx, req, res, ['provinces']));
-    res.set('Cache-Control', CACHE_CONTROL).json(await service.districts(req.params.code));
+    res.set('Cache-Control', CACHE_CONTROL).json(await service.districts(parseEra(req.query.era ?? '2009'), req.params.code));
+  });
+
+  router.get('/provinces/:code/communes', async (req, res) => {
+    const service = serviceFor(await publicReads(ctx, req, res, ['provinces']));
+    res.set('Cache-Control', CACHE_CONTROL).json(await service.communes(req.params.code));
+  });
+
+  router.get('/communes', async (req, res) => {
+    const service = serviceFor(await publicReads(ctx, req, res, ['provinces']));
+    res.set('Cache-Control', CACHE_CONTROL).type('application/geo+json').send(await service.communesInBbox(req.query.bbox));
   });
 
   return router;

@@ -1,5 +1,6 @@
 import type { Geometry } from 'geojson';
 import { validateClusterGeometry } from '../domain/geometry-validation.ts';
+import { actorCovers, scope2009 } from '../domain/admin-division.ts';
 import { parse } from 'csv-parse/sync';
 import type { Database, Queryable } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
@@ -111,7 +112,7 @@ export class PlansService {
   constructor(private readonly db: Database) {
     this.plans = new PlansRepository(db);
     this.items = new PlanItemsRepository(db);
-    this.versioning = new VersioningService<PlanItemDraft>(db, { entityType: 'plan-item', repository: (q) => new PlanItemsRepository(q) });
+    this.versioning = new VersioningService<PlanItemDraft>(db, { entityType: 'plan-item', repository: (q) => new PlanItemsRepository(q), era: '2009' });
   }
 
   /* ------------------------------------------------------------------ plans */
@@ -125,7 +126,7 @@ export class PlansService {
       throw new ForbiddenException('National and regional plans are drawn up by the ministry', { role: user.role, level: plan.level });
     }
     const role = what === 'create' ? 'planner' : 'reviewer';
-    if (user.role === role && user.province_code === plan.province_code) return;
+    if (user.role === role && plan.province_code !== null && actorCovers(user, scope2009(plan.province_code))) return;
     throw new ForbiddenException(`Only a ${role} of province ${plan.province_code} or an admin may ${what} this plan`, { role: user.role, level: plan.level });
   }
 
@@ -308,8 +309,8 @@ export class PlansService {
     }
     const view = query.view === 'head' ? 'head' : 'published';
     const rows = await this.items.listVersions(plan.id, view, phase as PlanPhase | null);
-    const visible = view === 'head' ? rows.filter((r) => decide(user, 'read-unpublished', r.province_code).allowed || r.published_version !== null) : rows;
-    return { type: 'FeatureCollection' as const, features: visible.map((r) => this.itemFeature(r, decide(user, 'read-unpublished', r.province_code).allowed)) };
+    const visible = view === 'head' ? rows.filter((r) => decide(user, 'read-unpublished', r.province_code === null ? null : scope2009(r.province_code)).allowed || r.published_version !== null) : rows;
+    return { type: 'FeatureCollection' as const, features: visible.map((r) => this.itemFeature(r, decide(user, 'read-unpublished', r.province_code === null ? null : scope2009(r.province_code)).allowed)) };
   }
 
   /** Validates one item (API body or CSV row); returns the draft or the issues. */
@@ -495,7 +496,7 @@ export class PlansService {
   async getItem(user: SessionUser | undefined, idRaw: string) {
     if (!user) throw new UnauthorizedException();
     const head = await this.resolveItem(idRaw);
-    const staff = decide(user, 'read-unpublished', head.province_code).allowed;
+    const staff = decide(user, 'read-unpublished', head.province_code === null ? null : scope2009(head.province_code)).allowed;
     const shown = staff ? head.head_version : head.published_version;
     if (shown === null) throw new NotFoundException(`No plan item ${idRaw}`, undefined, 'plan-item-not-found');
     const row = (await this.items.version(idRaw, shown))!;
@@ -511,7 +512,7 @@ export class PlansService {
   async diff(user: SessionUser | undefined, idRaw: string, fromRaw: unknown, toRaw: unknown) {
     if (!user) throw new UnauthorizedException();
     const head = await this.resolveItem(idRaw);
-    if (!decide(user, 'read-unpublished', head.province_code).allowed) throw new ForbiddenException('Only staff of the province see amendment history');
+    if (!decide(user, 'read-unpublished', head.province_code === null ? null : scope2009(head.province_code)).allowed) throw new ForbiddenException('Only staff of the province see amendment history');
     const from = Number(fromRaw);
     const to = toRaw === undefined ? head.head_version : Number(toRaw);
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < 1 || from > head.head_version || to > head.head_version) {

@@ -155,8 +155,8 @@ export class PublicDataService {
     if (query.province !== undefined && typeof query.province !== 'string') throw new BadRequestException('province must be given once');
     if (query.industry !== undefined && typeof query.industry !== 'string') throw new BadRequestException('industry must be given once');
     if (province !== null) {
-      if (!/^\d{2}$/.test(province)) throw new BadRequestException(`province must be a 2-digit GSO code, got "${province}"`, { parameter: 'province' }, 'invalid-province');
-      if (!(await this.repository.provinceExists(province))) throw new NotFoundException(`Unknown province "${province}"`, { province }, 'province-not-found');
+      if (!/^\d{2}$/.test(province)) throw new BadRequestException(`province must be a 2-digit code of a 2025 provincial unit, got "${province}"`, { parameter: 'province' }, 'invalid-province');
+      if (!(await this.repository.provinceExists(province))) throw new NotFoundException(`Unknown provincial unit "${province}" (2025 division)`, { province, era: "2025" }, 'province-not-found');
     }
     const [free, registryPlanned, detection] = await Promise.all([
       this.repository.clustersWithFreeLand(province, industry),

@@ -8,7 +8,10 @@ export interface SnapshotCluster {
   version: number;
   name: string;
   status: string;
+  /** the 2025 unit */
   province_code: string;
+  /** the pre-2025 province (regions and the 63-province view follow it) */
+  province_code_2009: string;
   district_code: string | null;
   region_code: string;
   area_ha: number;
@@ -51,6 +54,7 @@ export class ReportsRepository {
    * The approved version of every cluster valid at `instant` (valid_from ≤ instant < valid_to),
    * optionally limited to some provinces (63-province codes).
    */
+  /** `provinceCodes`: 63-province codes (2009 division) to keep, or null for all. */
   async clustersValidAt(instant: Date, provinceCodes: readonly string[] | null = null, options: { points?: boolean } = {}): Promise<SnapshotCluster[]> {
     // Same rows as cluster_published_history filtered on valid_from ≤ instant < valid_to: the version valid at
     // `instant` is the one with the latest first approval at or before it (ties: the higher version). Written
@@ -65,7 +69,8 @@ export class ReportsRepository {
          SELECT DISTINCT ON (cluster_id) cluster_id, version, valid_from
          FROM approved ORDER BY cluster_id, valid_from DESC, version DESC
        )
-       SELECT v.cluster_id, c.code, v.version, v.name, v.status, v.province_code, v.district_code, p.region_code,
+       SELECT v.cluster_id, c.code, v.version, v.name, v.status, v.province_code, coalesce(c.province_code_2009, v.province_code_2009) AS province_code_2009,
+              v.district_code, p.region_code,
               v.area_ha, ST_IsValid(v.geom) AS geometry_valid,
               CASE WHEN $3 THEN ST_X(ST_PointOnSurface(v.geom)) END AS lon,
               CASE WHEN $3 THEN ST_Y(ST_PointOnSurface(v.geom)) END AS lat,
@@ -73,8 +78,8 @@ export class ReportsRepository {
        FROM valid h
        JOIN cluster_versions v ON v.cluster_id = h.cluster_id AND v.version = h.version
        JOIN clusters c ON c.id = v.cluster_id
-       JOIN provinces p ON p.code = v.province_code
-       WHERE ($2::text[] IS NULL OR v.province_code = ANY ($2::text[]))
+       JOIN provinces p ON p.code = coalesce(c.province_code_2009, v.province_code_2009)
+       WHERE ($2::text[] IS NULL OR coalesce(c.province_code_2009, v.province_code_2009) = ANY ($2::text[]))
        ORDER BY v.province_code, c.code`,
       [instant, provinceCodes, options.points ?? provinceCodes !== null],
     );

@@ -9,7 +9,7 @@ import { createPlansRouter } from '../plans/plans.router.ts';
 /**
  * Dashboards and periodic reports. Everything here is computed from published (approved)
  * versions only, so it is public like the published map.
- *   GET /api/stats?by=region|province&era=2009|2025&as_of=YYYY-MM-DD[&phase=…]
+ *   GET /api/stats?by=region|province&era=2025|2009&as_of=YYYY-MM-DD[&phase=…]   (default era 2025; X-Era header says which)
  *   GET /api/stats/timeline?from=2009&to=2025
  *   GET /api/stats/range
  *   GET /api/reports/periodic?period=2025-H1&province=10&format=json|csv|xlsx|html[&era=2009|2025]
@@ -24,7 +24,8 @@ export function createReportsRouter(ctx: AppContext): Router {
 
   router.get('/stats', async (req, res) => {
     const q = parseStatsQuery(req.query as Record<string, unknown>);
-    res.set('Cache-Control', 'no-cache').json(await stats.stats(q));
+    // the era of the row codes: 2025 (34 units, default) or 2009 (63 provinces); regions are the same in both
+    res.set('Cache-Control', 'no-cache').set('X-Era', q.era).json(await stats.stats(q));
   });
 
   router.get('/stats/timeline', async (req, res) => {

@@ -6,6 +6,7 @@ import { nonConformingIds } from './nonconformity.ts';
 import type { ReportsRepository, SnapshotCluster } from './reports.repository.ts';
 import type { StatsService } from './stats.service.ts';
 import { endOfVietnamDay, startOfVietnamDay, todayInVietnam, unitsFor, type Era } from './units.ts';
+import { DIVISION_2025_FROM } from '../domain/admin-division.ts';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -19,7 +20,10 @@ export interface ReportCluster {
   cluster_id: string;
   code: string;
   name: string;
+  /** 2025 unit */
   province_code: string;
+  /** pre-2025 province */
+  province_code_2009: string;
   district_code: string | null;
   status: string;
   version: number;
@@ -47,6 +51,7 @@ export interface ChangeItem {
   code: string;
   name: string;
   province_code: string;
+  province_code_2009: string;
   status: string;
   /** Vietnamese calendar date on which the version showing the change was approved. */
   date: string;
@@ -57,7 +62,17 @@ export interface ChangeItem {
 
 export interface PeriodicReport {
   period: { id: string; kind: ReportingPeriod['kind']; start: string; end: string; label: string; label_en: string };
-  scope: { level: 'national' | 'province'; era: Era; province_code: string | null; name: string; merged_from: string[] | null };
+  scope: {
+    level: 'national' | 'province';
+    era: Era;
+    province_code: string | null;
+    name: string;
+    merged_from: string[] | null;
+    /** which division the report uses, in words (always stated; the period may span 1 July 2025) */
+    division: string;
+    division_en: string;
+    spans_division_change: boolean;
+  };
   /** Figures are those of the approved versions valid at the end of this day. */
   as_of: string;
   /** The period has not ended yet: figures may still change. */
@@ -110,7 +125,8 @@ export function parseReportQuery(query: Record<string, unknown>): ReportQuery {
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
     throw new BadRequestException(`format must be one of ${REPORT_FORMATS.join(', ')}`, { parameter: 'format', allowed: REPORT_FORMATS }, 'invalid-format');
   }
-  const era = single(query, 'era') ?? '2009';
+  // default: the 63 provinces for a period that ended before 1 July 2025, else the current 34 units
+  const era = single(query, 'era') ?? (period.end < DIVISION_2025_FROM ? '2009' : '2025');
   if (era !== '2009' && era !== '2025') {
     throw new BadRequestException(`era must be 2009 or 2025, got "${era}"`, { parameter: 'era', allowed: ['2009', '2025'] }, 'invalid-era');
   }
@@ -137,18 +153,23 @@ export class ReportsService {
     const geo = await this.stats.loadGeography();
     const { period, era } = q;
     let scopeCodes: string[] | null = null;
-    let scope: PeriodicReport['scope'] = { level: 'national', era, province_code: null, name: 'Toàn quốc', merged_from: null };
+    const spans = period.start < DIVISION_2025_FROM && period.end >= DIVISION_2025_FROM;
+    const division = era === '2025'
+      ? { division: 'Đơn vị hành chính cấp tỉnh từ 1/7/2025 (34 tỉnh, thành phố)', division_en: 'Provincial units from 1 July 2025 (34 units)' }
+      : { division: 'Địa giới 63 tỉnh, thành phố (trước 1/7/2025)', division_en: 'The 63 provinces (before 1 July 2025)' };
+    const stated = { ...division, spans_division_change: spans };
+    let scope: PeriodicReport['scope'] = { level: 'national', era, province_code: null, name: 'Toàn quốc', merged_from: null, ...stated };
     if (q.province !== null) {
       if (era === '2009') {
         const p = geo.provinces.find((x) => x.code === q.province);
         if (!p) throw new BadRequestException(`Unknown province "${q.province}" in the 63-province division`, { parameter: 'province', era }, 'invalid-province');
         scopeCodes = [p.code];
-        scope = { level: 'province', era, province_code: p.code, name: p.name, merged_from: null };
+        scope = { level: 'province', era, province_code: p.code, name: p.name, merged_from: null, ...stated };
       } else {
         const p = geo.provinces2025.find((x) => x.code === q.province);
         if (!p) throw new BadRequestException(`Unknown province "${q.province}" in the 34-province division`, { parameter: 'province', era }, 'invalid-province');
         scopeCodes = [...p.merged_from];
-        scope = { level: 'province', era, province_code: p.code, name: p.name, merged_from: [...p.merged_from] };
+        scope = { level: 'province', era, province_code: p.code, name: p.name, merged_from: [...p.merged_from], ...stated };
       }
     }
 
@@ -184,6 +205,7 @@ export class ReportsService {
             code: c.code,
             name: c.name,
             province_code: c.province_code,
+            province_code_2009: c.province_code_2009,
             district_code: c.district_code,
             status: c.status,
             version: c.version,
@@ -236,6 +258,7 @@ export function diffSnapshots(atStart: readonly SnapshotCluster[], atEnd: readon
     code: c.code,
     name: c.name,
     province_code: c.province_code,
+    province_code_2009: c.province_code_2009,
     status: c.status,
     date: vietnamDate(c.valid_from),
     area_ha: r2(clusterArea(c)),

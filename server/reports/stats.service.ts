@@ -51,7 +51,8 @@ export function parseStatsQuery(query: Record<string, unknown>, today = todayInV
   if (!(BY as readonly string[]).includes(by)) {
     throw new BadRequestException(`by must be region or province, got "${by}"`, { parameter: 'by', allowed: BY }, 'invalid-by');
   }
-  const era = single(query, 'era') ?? '2009';
+  // the current division (34 units) unless era=2009 asks for the 63 provinces
+  const era = single(query, 'era') ?? '2025';
   if (!(ERAS as readonly string[]).includes(era)) {
     throw new BadRequestException(`era must be 2009 or 2025, got "${era}"`, { parameter: 'era', allowed: ERAS }, 'invalid-era');
   }

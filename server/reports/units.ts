@@ -7,7 +7,8 @@ import type { Province2025Ref, ProvinceRef, RegionRef, SnapshotCluster } from '.
 import type { Unit } from './aggregate.ts';
 
 export type By = 'region' | 'province';
-export type Era = '2009' | '2025';
+export type { Era } from '../domain/admin-division.ts';
+import type { Era } from '../domain/admin-division.ts';
 
 const VIETNAM_OFFSET_MS = 7 * 3600_000;
 
@@ -40,17 +41,15 @@ export interface UnitPlan {
 }
 
 /**
- * Regions follow the 63-province membership in both eras. Provinces are the 63 of 2009–2025, or
- * the 34 of 2025 each aggregating the old provinces listed in its merged_from.
+ * Regions follow the 63-province membership in both eras. Provinces are the 63 of 2009–2025 (each cluster's
+ * province_code_2009), or the 34 units of 2025 (its province_code).
  */
 export function unitsFor(by: By, era: Era, geo: Geography): UnitPlan {
   if (by === 'region') {
     return { units: geo.regions.map((r) => ({ code: r.code, name: r.name })), unitOf: (c) => c.region_code };
   }
   if (era === '2009') {
-    return { units: geo.provinces.map((p) => ({ code: p.code, name: p.name })), unitOf: (c) => c.province_code };
+    return { units: geo.provinces.map((p) => ({ code: p.code, name: p.name })), unitOf: (c) => c.province_code_2009 };
   }
-  const to2025 = new Map<string, string>();
-  for (const p of geo.provinces2025) for (const old of p.merged_from) to2025.set(old, p.code);
-  return { units: geo.provinces2025.map((p) => ({ code: p.code, name: p.name })), unitOf: (c) => to2025.get(c.province_code) };
+  return { units: geo.provinces2025.map((p) => ({ code: p.code, name: p.name })), unitOf: (c) => c.province_code };
 }

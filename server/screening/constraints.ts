@@ -59,7 +59,9 @@ export interface ScreenedFacility {
   land_need_ha: number | null;
   industry: string | null;
   discharges_wastewater: boolean;
+  /** 2025 unit (the facility register records province_code_2009) */
   province_code: string;
+  province_code_2009: string;
   region_code: string;
 }
 

@@ -20,7 +20,10 @@ export interface CandidateRow {
   code: string | null;
   name: string;
   status: string;
+  /** 2025 unit */
   province_code: string;
+  /** pre-2025 province */
+  province_code_2009: string;
   region_code: string;
   properties: Record<string, unknown>;
   area_ha: number | null;
@@ -72,14 +75,15 @@ const CLUSTERS_SQL = `
     SELECT v.geom FROM facility_versions v WHERE v.facility_id = $1 AND v.version = $5
   ),
   base AS (
-    SELECT c.id::text AS cluster_id, c.code, v.name, v.status, v.province_code, p.region_code, v.properties || jsonb_build_object('boundary_status', v.boundary_status) AS properties, v.area_ha, v.geom
+    SELECT c.id::text AS cluster_id, c.code, v.name, v.status, v.province_code, coalesce(c.province_code_2009, v.province_code_2009) AS province_code_2009,
+           p.region_code, v.properties || jsonb_build_object('boundary_status', v.boundary_status) AS properties, v.area_ha, v.geom
     FROM clusters c
     JOIN cluster_versions v ON v.cluster_id = c.id AND v.version = c.published_version
-    JOIN provinces p ON p.code = v.province_code
+    JOIN provinces p ON p.code = coalesce(c.province_code_2009, v.province_code_2009)
     WHERE v.status <> 'removed' AND ($2::text IS NULL OR p.region_code = $2)
   ),
   cand AS (${SCALED('base')})
-  SELECT cand.cluster_id, cand.code, cand.name, cand.status, cand.province_code, cand.region_code, cand.properties, cand.area_ha,
+  SELECT cand.cluster_id, cand.code, cand.name, cand.status, cand.province_code, cand.province_code_2009, cand.region_code, cand.properties, cand.area_ha,
          ST_IsValid(cand.geom) AS geometry_valid, false AS planned,
          ST_Distance(cand.geom::geography, fac.geom::geography) AS site_distance_m,
          rz.distance_m AS nearest_residential_m, rz.id AS nearest_residential_id, rz.name AS nearest_residential_name,
@@ -95,7 +99,8 @@ const PLANNED_SQL = `
     SELECT v.geom FROM facility_versions v WHERE v.facility_id = $1 AND v.version = $5
   ),
   base AS (
-    SELECT i.id::text AS cluster_id, NULL::text AS code, v.name, 'planned'::text AS status, v.province_code, p.region_code,
+    SELECT i.id::text AS cluster_id, NULL::text AS code, v.name, 'planned'::text AS status,
+           province_unit_2025(v.province_code) AS province_code, v.province_code AS province_code_2009, p.region_code,
            jsonb_build_object('planned_area_ha', v.planned_area_ha, 'plan_id', pl.id, 'plan_name', pl.name, 'phase', v.phase,
                               'plan_status', v.status, 'industries', '[]'::jsonb) AS properties,
            v.planned_area_ha AS area_ha, v.geom
@@ -107,7 +112,7 @@ const PLANNED_SQL = `
       AND ($2::text IS NULL OR p.region_code = $2)
   ),
   cand AS (${SCALED('base')})
-  SELECT cand.cluster_id, cand.code, cand.name, cand.status, cand.province_code, cand.region_code, cand.properties, cand.area_ha,
+  SELECT cand.cluster_id, cand.code, cand.name, cand.status, cand.province_code, cand.province_code_2009, cand.region_code, cand.properties, cand.area_ha,
          ST_IsValid(cand.geom) AS geometry_valid, true AS planned,
          ST_Distance(cand.geom::geography, fac.geom::geography) AS site_distance_m,
          rz.distance_m AS nearest_residential_m, rz.id AS nearest_residential_id, rz.name AS nearest_residential_name,
@@ -136,7 +141,7 @@ export interface StoredScreening {
 const READABLE = `NOT EXISTS (
   SELECT 1 FROM unnest(s.facility_ids) AS sf(id)
   JOIN facilities f ON f.id = sf.id
-  WHERE NOT ($2::boolean OR f.province_code = $3::text)
+  WHERE NOT ($2::boolean OR province_unit_2025(f.province_code) = $3::text)
     AND coalesce((SELECT e.state FROM facility_review_events e
                   WHERE e.facility_id = f.id AND e.version = (s.data_version->'facilities'->>(sf.id::text))::int
                   ORDER BY e.id DESC LIMIT 1), 'draft') <> 'approved'
@@ -179,7 +184,7 @@ export class ScreeningRepository {
   async countOutsideRegion(region: string, includePlanned: boolean): Promise<number> {
     const r = await this.db.query<{ n: number }>(
       `SELECT (SELECT count(*) FROM clusters c JOIN cluster_versions v ON v.cluster_id = c.id AND v.version = c.published_version
-               JOIN provinces p ON p.code = v.province_code WHERE v.status <> 'removed' AND p.region_code <> $1)
+               JOIN provinces p ON p.code = coalesce(c.province_code_2009, v.province_code_2009) WHERE v.status <> 'removed' AND p.region_code <> $1)
             + CASE WHEN $2::boolean THEN
                (SELECT count(*) FROM plan_items i JOIN plan_item_versions v ON v.item_id = i.id AND v.version = i.published_version
                 JOIN plans pl ON pl.id = i.plan_id AND pl.status = 'approved' JOIN provinces p ON p.code = v.province_code

@@ -1,4 +1,5 @@
 import { regulationProfiles } from '../analysis/profiles.ts';
+import { unitOf2009 } from '../domain/admin-division.ts';
 import type { Database } from '../db/database.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
@@ -204,13 +205,15 @@ export class ScreeningService {
       land_need_ha: f.land_need_ha,
       industry: f.industry,
       discharges_wastewater: pollution.includes('wastewater'),
-      province_code: f.province_code,
+      // the facility register records 63-province codes; screening compares 2025 units (the current division)
+      province_code: unitOf2009(f.province_code) ?? f.province_code,
+      province_code_2009: f.province_code,
       region_code: f.region_code,
     };
     const c = request.constraints;
     // region-wide rows when the scope is a province or a region; nationwide only when both are off
     const region = c['same-province'] || c['same-region'] ? f.region_code : null;
-    const measureProvince = c['same-province'] ? f.province_code : null;
+    const measureProvince = c['same-province'] ? (unitOf2009(f.province_code) ?? f.province_code) : null;
     // JIT compilation (PostgreSQL's default for costly plans) costs more than this short query saves
     const rows = await this.db.transaction(async (tx) => {
       await tx.query('SET LOCAL jit = off');
@@ -230,7 +233,7 @@ export class ScreeningService {
     const rejected: RejectedResult[] = [];
     for (const row of rows) {
       const fail = firstFailure(row, ctx);
-      const base = { name: row.name, code: row.code, province_code: row.province_code, planned: isPlanned(row), lon: row.lon, lat: row.lat };
+      const base = { name: row.name, code: row.code, province_code: row.province_code, province_code_2009: row.province_code_2009, planned: isPlanned(row), lon: row.lon, lat: row.lat };
       if (fail) rejected.push({ cluster_id: row.cluster_id, ...fail, ...base });
       else passing.push({ row, values: factorValues(row, ctx) });
     }
@@ -260,7 +263,7 @@ export class ScreeningService {
     const rowById = new Map(passing.map((p) => [p.row.cluster_id, p.row]));
     const candidates: CandidateResult[] = ranked.map((r) => {
       const row = rowById.get(r.cluster_id)!;
-      return { ...r, name: row.name, code: row.code, province_code: row.province_code, planned: isPlanned(row), lon: row.lon, lat: row.lat };
+      return { ...r, name: row.name, code: row.code, province_code: row.province_code, province_code_2009: row.province_code_2009, planned: isPlanned(row), lon: row.lon, lat: row.lat };
     });
     rejected.sort((a, b) => CONSTRAINT_IDS.indexOf(a.constraint) - CONSTRAINT_IDS.indexOf(b.constraint) || a.name.localeCompare(b.name, 'vi'));
     return {

@@ -16,6 +16,7 @@
  */
 import type { Role } from '../auth/users.repository.ts';
 import { roleMay } from '../domain/permissions.ts';
+import { actorCovers, type ProvinceScope } from '../domain/admin-division.ts';
 
 export const REVIEW_STATES = ['draft', 'submitted', 'approved', 'changes_requested'] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
@@ -33,7 +34,7 @@ export const REVIEW_TRANSITIONS: Record<ReviewAction, { from: readonly ReviewSta
 /** Head states over which a new version may be saved. */
 export const EDITABLE_HEAD_STATES: readonly ReviewState[] = ['draft', 'changes_requested', 'approved'];
 
-/** Who acts: the session user (or null for the public). */
+/** Who acts: the session user (or null for the public). `province_code` is the user's 2025 unit. */
 export interface WorkflowActor {
   id: number;
   role: Role;
@@ -65,18 +66,19 @@ const ALLOW: Decision = { allowed: true };
 const deny = (code: string, reason: string): Decision => ({ allowed: false, code, reason });
 
 /**
- * May `actor` do `permission` on an entity of `provinceCode`? For 'review', pass the author of the version
- * under review so the four-eyes rule applies. A null provinceCode means a national entity (admin/ministry scope).
+ * May `actor` do `permission` on an entity lying in `scope` (its province with its era: `scope2025(code)` or
+ * `scope2009(code)`)? For 'review', pass the author of the version under review so the four-eyes rule applies.
+ * A null scope means a national entity (admin/ministry scope). Province coverage is `actorCovers` (server/domain).
  */
 export function decide(
   actor: WorkflowActor | null | undefined,
   permission: Permission,
-  provinceCode: string | null,
+  scope: ProvinceScope | null,
   versionAuthorId?: number | null,
 ): Decision {
   if (!actor) return deny('anonymous', 'Sign in first');
-  const national = actor.role === 'admin' || actor.role === 'ministry';
-  const inProvince = national || (provinceCode !== null && actor.province_code === provinceCode);
+  const inProvince = actorCovers(actor, scope);
+  const provinceCode = scope ? `${scope.code} (${scope.era} division)` : null;
   switch (permission) {
     case 'read-unpublished':
     case 'read-comments':
@@ -89,10 +91,10 @@ export function decide(
     case 'submit':
       if (!roleMay(actor.role, 'edit')) return deny('read-only-role', 'The ministry reads but does not edit');
       if (actor.role === 'admin') return ALLOW;
-      return inProvince ? ALLOW : deny('not-in-province', `You may edit only in province ${actor.province_code}`);
+      return inProvince ? ALLOW : deny('not-in-province', `You may edit only in provincial unit ${actor.province_code} (2025 division)`);
     case 'review':
       if (!roleMay(actor.role, 'review')) return deny('role', 'Only reviewers and admins review');
-      if (!inProvince) return deny('not-in-province', `You may review only in province ${actor.province_code}`);
+      if (!inProvince) return deny('not-in-province', `You may review only in provincial unit ${actor.province_code} (2025 division)`);
       if (versionAuthorId != null && versionAuthorId === actor.id) return deny('own-version', 'Nobody reviews a version they authored');
       return ALLOW;
   }

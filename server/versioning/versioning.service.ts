@@ -12,6 +12,7 @@
  *      read paths use `decide(user, 'read-unpublished', province)` and `visibleVersion()` to pick the version.
  */
 import type { Database, Queryable } from '../db/database.ts';
+import type { Era, ProvinceScope } from '../domain/admin-division.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { ConflictException, ForbiddenException, HttpException, NotFoundException, UnauthorizedException } from '../errors.ts';
 import { canSaveOver, decide, nextState, type Permission, type ReviewAction, type WorkflowActor } from './review-workflow.ts';
@@ -41,6 +42,8 @@ export interface VersioningOptions<TDraft> {
    * (a cluster boundary overlapping another) belong here, under a lock they take themselves.
    */
   guardWrite?: (tx: Queryable, draft: TDraft, id: string | null) => Promise<void>;
+  /** the division the entity's `province_code` is recorded in: '2025' (clusters) or '2009' (plan items, facilities) */
+  era: Era;
 }
 
 export interface WriteResult {
@@ -65,12 +68,18 @@ export class VersioningService<TDraft> {
     return this.options.repository(q);
   }
 
-  /** Throws 401/403 unless the actor may do `permission` on an entity of `provinceCode`. */
+  /** The entity's province code with the era it is recorded in. */
+  scope(provinceCode: string | null): ProvinceScope | null {
+    return provinceCode === null ? null : { era: this.options.era, code: provinceCode };
+  }
+
+  /** Throws 401/403 unless the actor may do `permission` on an entity of `provinceCode` (in this entity's era). */
   assertAllowed(ctx: ActionContext, permission: Permission, provinceCode: string | null, versionAuthorId?: number | null): WorkflowActor {
     if (!ctx.actor) throw new UnauthorizedException();
-    const decision = decide(ctx.actor, permission, provinceCode, versionAuthorId);
+    const decision = decide(ctx.actor, permission, this.scope(provinceCode), versionAuthorId);
     if (!decision.allowed) {
-      throw new ForbiddenException(decision.reason, { permission, province_code: provinceCode, reason: decision.code }, decision.code === 'own-version' ? 'own-version' : 'forbidden');
+      const where = this.options.era === '2025' ? { province_code: provinceCode } : { province_code_2009: provinceCode };
+      throw new ForbiddenException(decision.reason, { permission, ...where, actor_province_code: ctx.actor.province_code, reason: decision.code }, decision.code === 'own-version' ? 'own-version' : 'forbidden');
     }
     return ctx.actor;
   }

@@ -14,7 +14,7 @@ describeEachServer('conformity', (t) => {
   const ids: Record<string, string | number> = {};
   const geoms: Record<string, Polygon | MultiPolygon> = {};
   const check = async (geometry: unknown, attributes: Record<string, unknown>, profile?: string) => {
-    const res = await t.server.client().post('/api/analysis/check', { geometry, attributes: { province_code: '10', ...attributes }, profile });
+    const res = await t.server.client().post('/api/analysis/check', { geometry, attributes: { province_code: '15', ...attributes }, profile });
     if (res.status !== 200) throw new Error(`check failed ${res.status} ${res.text}`);
     const byRule = Object.fromEntries(res.body.results.map((r: { rule: string }) => [r.rule, r])) as Record<string, { result: string; evidence: Record<string, unknown>; message: string; source: string | null }>;
     return { body: res.body, byRule };
@@ -125,7 +125,7 @@ describeEachServer('conformity', (t) => {
   it('within-province: fails when declared in another province, passes in its own', async () => {
     for (const profile of PROFILES) {
       expect((await check(geoms.A50, base, profile)).byRule['within-province']!.result).toBe('pass');
-      const wrong = (await check(geoms.A50, { ...base, province_code: '27' }, profile)).byRule['within-province']!;
+      const wrong = (await check(geoms.A50, { ...base, province_code: '24' }, profile)).byRule['within-province']!;
       expect(wrong.result).toBe('fail');
       expect(wrong.evidence.value).toBeCloseTo(50, 0);
     }
@@ -212,7 +212,7 @@ describeEachServer('conformity', (t) => {
     const res = await t.server.client().get(`/api/clusters/${bad.id}/conformity?profile=nd-32-2024`);
     expect(res.status).toBe(200);
     expect(res.body.results.find((r: { rule: string }) => r.rule === 'valid-geometry').result).toBe('fail');
-    const neighbour = await t.server.client().post('/api/analysis/check', { geometry: rect(x + 0.001, y + 0.0005, 300, 300), attributes: { ...base, province_code: '10' }, profile: 'nd-32-2024' });
+    const neighbour = await t.server.client().post('/api/analysis/check', { geometry: rect(x + 0.001, y + 0.0005, 300, 300), attributes: { ...base, province_code: '15' }, profile: 'nd-32-2024' });
     expect(neighbour.status).toBe(200);
     const overlap = neighbour.body.results.find((r: { rule: string }) => r.rule === 'no-overlap');
     expect(overlap.result).toBe('fail');

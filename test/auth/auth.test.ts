@@ -15,7 +15,7 @@ describeEachServer('auth: login, sessions, CSRF, users, audit', (t) => {
     const c = t.server.client();
     const res = await c.post('/api/auth/login', { username: 'planner.laocai', password: 'demo-password' });
     expect(res.status).toBe(200);
-    expect(res.body.user).toMatchObject({ username: 'planner.laocai', role: 'planner', province_code: '10' });
+    expect(res.body.user).toMatchObject({ username: 'planner.laocai', role: 'planner', province_code: '15' });
     expect(res.body.user.password_hash).toBeUndefined();
     const cookies = res.headers.getSetCookie();
     expect(cookies.find((x) => x.startsWith('ca_session='))).toMatch(/HttpOnly/i);
@@ -88,7 +88,7 @@ describeEachServer('auth: login, sessions, CSRF, users, audit', (t) => {
     const anon = t.server.client();
     const planner = await t.server.client().login('planner.laocai');
     const admin = await t.server.client().login('admin');
-    const body = { username: 'planner2.laocai', password: 'long-enough-1', role: 'planner', province_code: '10' };
+    const body = { username: 'planner2.laocai', password: 'long-enough-1', role: 'planner', province_code: '15' };
     expect((await anon.post('/api/users', body)).status).toBe(401);
     expect((await planner.post('/api/users', body)).status).toBe(403);
     expect((await (await t.server.client().login('ministry')).post('/api/users', body)).status).toBe(403);
@@ -101,7 +101,9 @@ describeEachServer('auth: login, sessions, CSRF, users, audit', (t) => {
     expect((await admin.post('/api/users', { ...body, province_code: '99' })).status).toBe(400);
     const created = await admin.post('/api/users', body);
     expect(created.status, created.text).toBe(201);
-    expect(created.body.user).toMatchObject({ username: 'planner2.laocai', role: 'planner', province_code: '10' });
+    expect(created.body.user).toMatchObject({ username: 'planner2.laocai', role: 'planner', province_code: '15' });
+    // scopes are 2025 units: old 10 (now part of unit 15) is refused
+    expect((await admin.post('/api/users', { ...body, username: 'planner3.laocai', province_code: '10' })).status).toBe(400);
     expect((await admin.post('/api/users', body)).status).toBe(409);
     await t.server.client().login('planner2.laocai', 'long-enough-1');
     const list = await admin.get('/api/users');
@@ -146,7 +148,7 @@ describe('user:add CLI on the embedded data folder', () => {
       (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
     );
 
-  const args = ['--username', 'cli.user', '--password', 'cli-password-1', '--role', 'reviewer', '--province', '27'];
+  const args = ['--username', 'cli.user', '--password', 'cli-password-1', '--role', 'reviewer', '--province', '24'];
 
   it('refuses with a clear message while another live process holds the data folder lock, and changes nothing', async () => {
     // this test process is alive, so its pid makes a held lock
@@ -161,7 +163,7 @@ describe('user:add CLI on the embedded data folder', () => {
     const ok = await cli(args);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/created cli\.user \(reviewer, province 27\)/);
+    expect(ok.stdout).toMatch(/created cli\.user \(reviewer, province 24\)/);
     const again = await cli(args);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);

@@ -76,7 +76,7 @@ describeEachServer('basemap', (t) => {
 
   it('serves one label point inside each province, for both eras', async () => {
     const client = t.server.client();
-    const res2009 = await client.get<FeatureCollection<Point>>('/api/basemap/labels.geojson');
+    const res2009 = await client.get<FeatureCollection<Point>>('/api/basemap/labels.geojson?era=2009');
     expect(res2009.status).toBe(200);
     expect(res2009.body.features).toHaveLength(63);
     const hanoiLabel = res2009.body.features.find((f) => f.properties?.code === '01')!;
@@ -87,6 +87,8 @@ describeEachServer('basemap', (t) => {
     const res2025 = await client.get<FeatureCollection<Point>>('/api/basemap/labels.geojson?era=2025');
     expect(res2025.status).toBe(200);
     expect(res2025.body.features).toHaveLength(34);
+    // the current division is the default
+    expect((await client.get<FeatureCollection<Point>>('/api/basemap/labels.geojson')).body.features).toHaveLength(34);
     expect(res2025.headers.get('etag')).not.toBe(res2009.headers.get('etag'));
   });
 

@@ -37,6 +37,6 @@ describe('online basemap merge', () => {
     expect((merged.sources.osm as { url: string }).url).toBe('https://tiles.example.com/tilejson/osm.json');
     expect((merged.sources.hillshade as { tiles: string[] }).tiles[0]).toBe('https://cdn.example.com/hs/{z}/{x}/{y}.png');
     // ours stay same-origin relative
-    expect((merged.sources[BASEMAP_IDS.provincesSource] as { data: string }).data).toBe('/api/provinces?era=2009');
+    expect((merged.sources[BASEMAP_IDS.provincesSource] as { data: string }).data).toBe('/api/provinces?era=2025');
   });
 });

@@ -76,7 +76,7 @@ describe('public map with the keyboard only', { timeout: 240_000 }, () => {
     const [started] = await Promise.all([startTestServer(), ensureClientBuilt()]);
     server = started;
     const add = async (key: keyof typeof NAMES, lon: number, lat: number, extra: { review_state?: 'draft' } = {}) => {
-      ({ code: codes[key] } = await insertCluster(server.db, { name: NAMES[key], province_code: '10', geometry: squareAround(lon, lat, 800), ...extra }));
+      ({ code: codes[key] } = await insertCluster(server.db, { name: NAMES[key], province_code_2009: '10', geometry: squareAround(lon, lat, 800), ...extra }));
     };
     await add('d', 104.0, 22.45);
     await add('b', TILE_BORDER_LON, 22.455);

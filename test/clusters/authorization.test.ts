@@ -25,14 +25,14 @@ describeEachServer('cluster authorization matrix', (t) => {
   beforeAll(async () => {
     // warm PostGIS/PROJ up first: a slow first query on the embedded driver blocks the event loop, and an idle
     // keep-alive socket closed late by the server then resets the next request
-    await insertCluster(t.server.db, { province_code: '10', geometry: square(LAOCAI, 99), review_state: 'draft' });
+    await insertCluster(t.server.db, { province_code_2009: '10', geometry: square(LAOCAI, 99), review_state: 'draft' });
     for (const who of ROLES) clients[who] = who === 'anonymous' ? t.server.client() : await t.server.client().login(who);
   });
 
   /** A province-10 cluster straight in the tables, in the given review state, with no author. */
   const fixture = async (state: 'draft' | 'submitted' | 'approved') => {
     const s = nextSlot();
-    const { id } = await insertCluster(t.server.db, { province_code: '10', geometry: square(LAOCAI, s), review_state: state });
+    const { id } = await insertCluster(t.server.db, { province_code_2009: '10', geometry: square(LAOCAI, s), review_state: state });
     return { id, slot: s };
   };
 
@@ -63,9 +63,9 @@ describeEachServer('cluster authorization matrix', (t) => {
     },
     { route: 'GET /api/clusters/review-queue', expected: row(401, 403, 403, 200, 200, 200), run: (c) => c.get('/api/clusters/review-queue') },
     {
-      route: 'POST /api/clusters (province 10)',
+      route: 'POST /api/clusters (unit 15)',
       expected: row(401, 201, 403, 201, 403, 201),
-      run: (c) => c.post('/api/clusters', clusterFeature({ province_code: '10' }, square(LAOCAI, nextSlot()))),
+      run: (c) => c.post('/api/clusters', clusterFeature({ province_code: '15' }, square(LAOCAI, nextSlot()))),
       writes: true,
     },
     {
@@ -120,7 +120,7 @@ describeEachServer('cluster authorization matrix', (t) => {
 
   it('a refused edit (planner of province 27 on a province-10 cluster) stores nothing but its audit entry', async () => {
     const f = await fixture('draft');
-    const res = await clients['planner.bacninh'].put(`/api/clusters/${f.id}`, clusterFeature({ province_code: '10', tenants: 5 }, square(LAOCAI, f.slot)), ifMatch(1));
+    const res = await clients['planner.bacninh'].put(`/api/clusters/${f.id}`, clusterFeature({ province_code: '15', tenants: 5 }, square(LAOCAI, f.slot)), ifMatch(1));
     expect(res.status).toBe(403);
     expect(await versionsOf(f.id)).toBe(1);
     const audit = await t.server.db.query<{ outcome: string; username: string; action: string }>(
@@ -129,7 +129,7 @@ describeEachServer('cluster authorization matrix', (t) => {
     );
     expect(audit.rows).toEqual([{ outcome: 'refused', username: 'planner.bacninh', action: 'cluster.update' }]);
     // creating in another province is refused as well
-    const other = await clients['planner.bacninh'].post('/api/clusters', clusterFeature({ province_code: '10' }, square(LAOCAI, nextSlot())));
+    const other = await clients['planner.bacninh'].post('/api/clusters', clusterFeature({ province_code: '15' }, square(LAOCAI, nextSlot())));
     expect(other.status).toBe(403);
   });
 
@@ -144,7 +144,7 @@ describeEachServer('cluster authorization matrix', (t) => {
     expect(own.body.error.code).toBe('own-version');
     expect((await reviewer.post(`/api/clusters/${id}/request-changes`, { comment: 'self' })).status).toBe(403);
     // a second reviewer, added by the admin
-    const added = await clients.admin.post('/api/users', { username: 'reviewer2.laocai', password: 'another-password', role: 'reviewer', province_code: '10' });
+    const added = await clients.admin.post('/api/users', { username: 'reviewer2.laocai', password: 'another-password', role: 'reviewer', province_code: '15' });
     expect(added.status, added.text).toBe(201);
     const second = await t.server.client().login('reviewer2.laocai', 'another-password');
     const ok = await second.post(`/api/clusters/${id}/approve`, { comment: 'four eyes' });
@@ -178,7 +178,7 @@ describeEachServer('cluster authorization matrix', (t) => {
     const item = await clients.anonymous.get(`/api/clusters/${pub.id}`);
     expect(item.status).toBe(200);
     expect(item.body.properties.author).toBeUndefined();
-    const list = await clients.anonymous.get('/api/clusters?province=10');
+    const list = await clients.anonymous.get('/api/clusters?province=15');
     expect(list.body.features.length).toBeGreaterThan(0);
     expect(list.body.features.every((f: any) => f.properties.review_state === 'approved' && f.properties.author === undefined)).toBe(true);
   });

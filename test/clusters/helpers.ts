@@ -2,7 +2,7 @@ import type { Polygon } from 'geojson';
 import { squareAround } from '../support/fixtures.ts';
 import type { TestClient } from '../support/client.ts';
 
-/** Well inside Lào Cai (10, ~19 km from its border) and Bắc Ninh (27). */
+/** Well inside old Lào Cai (2009: 10, ~19 km from its border; 2025 unit 15) and old Bắc Ninh (2009: 27; 2025 unit 24). */
 export const LAOCAI: [number, number] = [104.05, 22.35];
 export const BACNINH: [number, number] = [106.07, 21.18];
 
@@ -24,7 +24,7 @@ export function clusterFeature(props: Record<string, unknown>, geometry: unknown
     geometry,
     properties: {
       name: `Cụm công nghiệp Thử ${n}`,
-      province_code: '10',
+      province_code: '15',
       status: 'planned',
       ...props,
     },

@@ -1,11 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { decide, nextState, canSaveOver, parseVersionTag, visibleVersion, REVIEW_STATES, REVIEW_ACTIONS } from '../../server/versioning/review-workflow.ts';
 import { normalizeSearchText } from '../../server/clusters/search-text.ts';
+import { actorCovers, scope2009, scope2025, unitOf2009, UNITS_2025 } from '../../server/domain/admin-division.ts';
 import { describeEachDriver } from '../support/db.ts';
 import { insertCluster, squareAround } from '../support/fixtures.ts';
 
-const planner10 = { id: 1, role: 'planner' as const, province_code: '10' };
-const reviewer10 = { id: 2, role: 'reviewer' as const, province_code: '10' };
+// users are scoped to 2025 units: unit 15 Lào Cai = old 10 Lào Cai + old 15 Yên Bái
+const planner10 = { id: 1, role: 'planner' as const, province_code: '15' };
+const reviewer10 = { id: 2, role: 'reviewer' as const, province_code: '15' };
 const ministry = { id: 3, role: 'ministry' as const, province_code: null };
 const admin = { id: 4, role: 'admin' as const, province_code: null };
 
@@ -21,19 +23,35 @@ describe('review workflow (pure)', () => {
   });
 
   it('applies province scope, the read-only ministry and the four-eyes rule', () => {
-    expect(decide(null, 'edit', '10')).toMatchObject({ allowed: false, code: 'anonymous' });
-    expect(decide(planner10, 'edit', '10').allowed).toBe(true);
-    expect(decide(planner10, 'edit', '27')).toMatchObject({ allowed: false, code: 'not-in-province' });
-    expect(decide(planner10, 'review', '10')).toMatchObject({ allowed: false, code: 'role' });
-    expect(decide(reviewer10, 'review', '10', 1).allowed).toBe(true);
-    expect(decide(reviewer10, 'review', '10', 2)).toMatchObject({ allowed: false, code: 'own-version' });
-    expect(decide(reviewer10, 'review', '27', 1)).toMatchObject({ allowed: false, code: 'not-in-province' });
-    expect(decide(ministry, 'read-unpublished', '27').allowed).toBe(true);
-    expect(decide(ministry, 'edit', '27')).toMatchObject({ allowed: false, code: 'read-only-role' });
-    expect(decide(ministry, 'review', '27', 1).allowed).toBe(false);
-    expect(decide(admin, 'review', '27', 1).allowed).toBe(true);
-    expect(decide(admin, 'review', '27', 4).allowed).toBe(false);
-    expect(decide(planner10, 'read-queue', '10').allowed).toBe(false);
+    expect(decide(null, 'edit', scope2025('15'))).toMatchObject({ allowed: false, code: 'anonymous' });
+    expect(decide(planner10, 'edit', scope2025('15')).allowed).toBe(true);
+    expect(decide(planner10, 'edit', scope2025('24'))).toMatchObject({ allowed: false, code: 'not-in-province' });
+    expect(decide(planner10, 'review', scope2025('15'))).toMatchObject({ allowed: false, code: 'role' });
+    expect(decide(reviewer10, 'review', scope2025('15'), 1).allowed).toBe(true);
+    expect(decide(reviewer10, 'review', scope2025('15'), 2)).toMatchObject({ allowed: false, code: 'own-version' });
+    expect(decide(reviewer10, 'review', scope2025('24'), 1)).toMatchObject({ allowed: false, code: 'not-in-province' });
+    expect(decide(ministry, 'read-unpublished', scope2025('24')).allowed).toBe(true);
+    expect(decide(ministry, 'edit', scope2025('24'))).toMatchObject({ allowed: false, code: 'read-only-role' });
+    expect(decide(ministry, 'review', scope2025('24'), 1).allowed).toBe(false);
+    expect(decide(admin, 'review', scope2025('24'), 1).allowed).toBe(true);
+    expect(decide(admin, 'review', scope2025('24'), 4).allowed).toBe(false);
+    expect(decide(planner10, 'read-queue', scope2025('15')).allowed).toBe(false);
+  });
+
+  it('scopes a planner of unit 15 to old 10 and old 15, never to another unit; codes keep their era', () => {
+    expect(decide(planner10, 'edit', scope2009('10')).allowed).toBe(true);
+    expect(decide(planner10, 'edit', scope2009('15')).allowed).toBe(true);
+    expect(decide(planner10, 'edit', scope2009('12'))).toMatchObject({ allowed: false, code: 'not-in-province' });
+    const planner24 = { id: 9, role: 'planner' as const, province_code: '24' };
+    expect(decide(planner24, 'edit', scope2025('01'))).toMatchObject({ allowed: false, code: 'not-in-province' });
+    expect(decide(planner24, 'edit', scope2009('27')).allowed).toBe(true);
+    // old 24 (Bắc Giang) is in unit 24, and so is old 27; old 15 is Yên Bái, not unit 24 territory
+    expect(decide(planner24, 'edit', scope2009('24')).allowed).toBe(true);
+    expect(decide(planner24, 'edit', scope2009('15')).allowed).toBe(false);
+    expect(actorCovers(planner24, scope2025('15'))).toBe(false);
+    expect(unitOf2009('10')).toBe('15');
+    expect(unitOf2009('27')).toBe('24');
+    expect(Object.values(UNITS_2025).flat().sort()).toHaveLength(63);
   });
 
   it('parses If-Match values and picks the visible version', () => {

@@ -91,27 +91,54 @@ describeEachServer('cluster validation', (t) => {
     expect(err.details.make_valid_preview).toBeTruthy();
   });
 
-  it('outside its province → 422 with the area outside; within the 50 m tolerance → accepted', async () => {
-    const err = await rejects(clusterFeature({ province_code: '10' }, squareAround(BACNINH[0], BACNINH[1], 400)), 'outside-province');
-    const issue = err.details.errors.find((e: any) => e.code === 'outside-province');
-    expect(issue.outside_ha).toBeGreaterThan(15);
-    // a piece of Lào Cai at its border, grown by 20 m (inside tolerance) or 150 m (not)
-    const grown = async (m: number) => {
-      const r = await t.server.db.query<{ g: any }>(
-        `WITH p AS (SELECT geom FROM provinces WHERE code = '10'),
-              pt AS (SELECT ST_ClosestPoint(ST_Boundary(p.geom), ST_SetSRID(ST_MakePoint($1, $2), 4326)) AS g FROM p),
-              piece AS (SELECT ST_Intersection(p.geom, ST_Buffer(pt.g::geography, 300)::geometry) AS g FROM p, pt)
-         SELECT ST_AsGeoJSON(ST_Buffer(piece.g::geography, $3)::geometry)::json AS g FROM piece`,
-        [x, y, m],
-      );
-      return r.rows[0].g;
-    };
-    const near = await planner.post('/api/clusters/validate', clusterFeature({ province_code: '10' }, await grown(20)));
-    expect(near.body.errors).toEqual([]);
-    expect(near.body.ok).toBe(true);
-    const far = await planner.post('/api/clusters/validate', clusterFeature({ province_code: '10' }, await grown(150)));
-    expect(far.body.ok).toBe(false);
-    expect(far.body.errors.map((e: any) => e.code)).toEqual(['outside-province']);
+  /** A piece of unit `inside` (2025) of `radius` m at its shared edge with unit `other`, grown outward by `grow` m. */
+  const edgePiece = async (inside: string, other: string, radius: number, grow: number) => {
+    const r = await t.server.db.query<{ g: any }>(
+      `WITH a AS (SELECT geom FROM provinces_2025 WHERE code = $1), b AS (SELECT geom FROM provinces_2025 WHERE code = $2),
+            edge AS (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 2) AS g FROM a, b),
+            pt AS (SELECT ST_ClosestPoint(edge.g, ST_Centroid(edge.g)) AS g FROM edge),
+            piece AS (SELECT ST_Intersection(a.geom, ST_Buffer(pt.g::geography, $3)::geometry) AS g FROM a, pt)
+       SELECT ST_AsGeoJSON(ST_Buffer(piece.g::geography, $4)::geometry, 7)::json AS g FROM piece`,
+      [inside, other, radius, grow],
+    );
+    return r.rows[0].g;
+  };
+
+  it('province edge, warning: a real cluster 200 m outside the generalised edge of unit 15 is accepted, with the outside area and the neighbour named', async () => {
+    const geometry = await edgePiece('15', '12', 600, 200);
+    const report = (await planner.post('/api/clusters/validate', clusterFeature({}, geometry))).body;
+    expect(report.ok).toBe(true);
+    expect(report.errors).toEqual([]);
+    const warning = report.warnings.find((w: any) => w.code === 'province-edge');
+    expect(warning).toMatchObject({ level: 'warning', province_code: '15', tolerance_m: 500, neighbour: { province_code: '12' } });
+    expect(warning.outside_ha).toBeGreaterThan(1);
+    expect(warning.outside_max_m).toBeGreaterThan(150);
+    expect(warning.outside_max_m).toBeLessThanOrEqual(500);
+    expect(report.province_edge).toMatchObject({ level: 'warning', province_code: '15', neighbour: { province_code: '12', name: 'Tỉnh Lai Châu' } });
+    expect(report.province_edge.outside.type).toBe('MultiPolygon');
+    const saved = await planner.post('/api/clusters', clusterFeature({}, geometry));
+    expect(saved.status, saved.text).toBe(201);
+    expect(saved.body.properties).toMatchObject({ province_code: '15' });
+  });
+
+  it('province edge, neighbour: beyond the 500 m tolerance into a neighbouring unit → 422 naming that unit', async () => {
+    const err = await rejects(clusterFeature({}, await edgePiece('15', '12', 3000, 900)), 'province-neighbour');
+    const issue = err.details.errors.find((e: any) => e.code === 'province-neighbour');
+    expect(issue).toMatchObject({ level: 'neighbour', province_code: '15', neighbour: { province_code: '12', name: 'Tỉnh Lai Châu' } });
+    expect(issue.message_en).toContain('Lai Châu');
+  });
+
+  it('province edge, error: a boundary lying mostly in the neighbour is refused, naming the neighbour; far away too', async () => {
+    const mostly = await rejects(clusterFeature({}, await edgePiece('12', '15', 600, 100)), 'province-mostly-outside');
+    const issue = mostly.details.errors.find((e: any) => e.code === 'province-mostly-outside');
+    expect(issue).toMatchObject({ level: 'error', province_code: '15', neighbour: { province_code: '12', name: 'Tỉnh Lai Châu' } });
+    expect(issue.inside_share).toBeLessThan(0.5);
+    // a Bắc Ninh square sent as unit 15: entirely in unit 24
+    const far = await rejects(clusterFeature({ province_code: '15' }, squareAround(BACNINH[0], BACNINH[1], 400)), 'province-mostly-outside');
+    expect(far.details.errors.find((e: any) => e.code === 'province-mostly-outside')).toMatchObject({ inside_share: 0, neighbour: { province_code: '24' } });
+    // a 63-province code is not read as a 2025 unit: old 10 names its unit instead
+    const old = await rejects(clusterFeature({ province_code: '10' }, square(LAOCAI, 77)), 'unknown-province');
+    expect(old.details.errors.find((e: any) => e.code === 'unknown-province')).toMatchObject({ era: '2025', province_code_2009: '10', absorbed_by: '15' });
   });
 
   it('overlap with another active cluster → 422 with its id and the overlap area in ha; touching is fine', async () => {

@@ -28,8 +28,8 @@ describeEachServer('cluster registry workflow', (t) => {
     const f = created.body;
     expect(f.type).toBe('Feature');
     const id = f.id as string;
-    expect(f.properties).toMatchObject({ id, version: 1, review_state: 'draft', published_version: null, province_code: '10', status: 'planned', vn2000_epsg: 9208 });
-    expect(f.properties.code).toMatch(/^10-\d{3}$/);
+    expect(f.properties).toMatchObject({ id, version: 1, review_state: 'draft', published_version: null, province_code: '15', province_code_2009: '10', status: 'planned', vn2000_epsg: 9208 });
+    expect(f.properties.code).toMatch(/^15-\d{3}$/);
     expect(f.properties.occupancy_pct).toBe(40);
     // 400 m square ≈ 16 ha; geodesic and VN-2000 planar areas agree closely
     expect(f.properties.area_ha).toBeGreaterThan(15.5);
@@ -39,7 +39,7 @@ describeEachServer('cluster registry workflow', (t) => {
 
     // the public does not see a draft anywhere
     expect((await pub.get(`/api/clusters/${id}`)).status).toBe(404);
-    expect((await pub.get('/api/clusters?province=10')).body.features.map((x: any) => x.id)).not.toContain(id);
+    expect((await pub.get('/api/clusters?province=15')).body.features.map((x: any) => x.id)).not.toContain(id);
     expect((await pub.get(`/api/clusters/${id}/versions`)).status).toBe(404);
     expect((await pub.get(`/api/clusters/${id}/comments`)).status).toBe(401);
 
@@ -71,14 +71,14 @@ describeEachServer('cluster registry workflow', (t) => {
     expect(pubItem.headers.get('etag')).toBe('"2"');
     expect(pubItem.body.properties).toMatchObject({ version: 2, review_state: 'approved', published_version: 2 });
     expect(pubItem.body.properties.author).toBeUndefined();
-    expect((await pub.get('/api/clusters?province=10')).body.features.map((x: any) => x.id)).toContain(id);
+    expect((await pub.get('/api/clusters?province=15')).body.features.map((x: any) => x.id)).toContain(id);
 
     // a new draft (v3) under review: the public still sees v2, staff see v3
     const v3 = await planner.put(`/api/clusters/${id}`, clusterFeature({ name: 'Cụm công nghiệp Đông Phố Mới', status: 'established' }, square(LAOCAI, 0, 300)), ifMatch(2));
     expect(v3.status, v3.text).toBe(200);
     expect((await planner.post(`/api/clusters/${id}/submit`, {})).status).toBe(200);
     expect((await pub.get(`/api/clusters/${id}`)).body.properties).toMatchObject({ version: 2, status: 'planned' });
-    const pubList = await pub.get('/api/clusters?province=10');
+    const pubList = await pub.get('/api/clusters?province=15');
     expect(pubList.body.features.find((x: any) => x.id === id).properties.version).toBe(2);
     expect((await ministry.get(`/api/clusters/${id}`)).body.properties).toMatchObject({ version: 3, review_state: 'submitted' });
 
@@ -196,11 +196,11 @@ describeEachServer('cluster registry workflow', (t) => {
     expect(removed.status, removed.text).toBe(200);
     expect(removed.body.properties).toMatchObject({ version: 2, status: 'removed', review_state: 'draft' });
     // pending review: the public still lists the approved version
-    expect((await pub.get('/api/clusters?province=10')).body.features.map((x: any) => x.id)).toContain(id);
+    expect((await pub.get('/api/clusters?province=15')).body.features.map((x: any) => x.id)).toContain(id);
     await planner.post(`/api/clusters/${id}/submit`, {});
     await reviewer.post(`/api/clusters/${id}/approve`, {});
-    expect((await pub.get('/api/clusters?province=10')).body.features.map((x: any) => x.id)).not.toContain(id);
-    expect((await pub.get('/api/clusters?province=10&status=removed')).body.features.map((x: any) => x.id)).toContain(id);
+    expect((await pub.get('/api/clusters?province=15')).body.features.map((x: any) => x.id)).not.toContain(id);
+    expect((await pub.get('/api/clusters?province=15&status=removed')).body.features.map((x: any) => x.id)).toContain(id);
     expect((await pub.get(`/api/clusters/${id}/versions`)).body.versions.map((v: any) => v.version)).toEqual([2, 1]);
     // a removed cluster no longer blocks its land: a new one may overlap it
     const reuse = await planner.post('/api/clusters', clusterFeature({}, square(LAOCAI, 6)));
@@ -224,8 +224,8 @@ describeEachServer('cluster registry workflow', (t) => {
     const [lon, lat] = [LAOCAI[0] + dx, LAOCAI[1] + dy];
     expect((await planner.get(`/api/clusters?bbox=${lon - 0.003},${lat - 0.003},${lon + 0.003},${lat + 0.003}`)).body.features.map((x: any) => x.id)).toEqual([id]);
     expect((await planner.get('/api/clusters?bbox=106,21,106.2,21.3')).body.features.map((x: any) => x.id)).not.toContain(id);
-    expect((await planner.get('/api/clusters?province=27')).body.features).toHaveLength(0);
-    const page = await planner.get('/api/clusters?province=10&limit=1&offset=1');
+    expect((await planner.get('/api/clusters?province=24')).body.features).toHaveLength(0);
+    const page = await planner.get('/api/clusters?province=15&limit=1&offset=1');
     expect(page.body.features).toHaveLength(1);
     expect(page.body.numberMatched).toBeGreaterThan(1);
     expect((await planner.get('/api/clusters?limit=0')).status).toBe(400);

@@ -202,7 +202,7 @@ describe.runIf(testDrivers().includes('native'))('read routing to a standby [nat
     const behindBefore = routing.counts.behind;
 
     // published on the primary only: the standby never gets it
-    const { id } = await insertCluster(primary.db, { name: 'Cụm công nghiệp Mới Duyệt', province_code: '27', geometry: squareAround(BN[0], BN[1], 600) });
+    const { id } = await insertCluster(primary.db, { name: 'Cụm công nghiệp Mới Duyệt', province_code_2009: '27', geometry: squareAround(BN[0], BN[1], 600) });
 
     for (let i = 0; i < 5; i++) {
       const res = await get(clusterTile, { 'If-None-Match': oldEtag });

@@ -75,7 +75,7 @@ describeEachServer('imports: coordinate systems and encodings', (t) => {
     // GDAL (PROJ) projected it, PostGIS projects it back: both with the EPSG:6960 datum shift
     expect(await distanceToSource(t.server.db, report.id)).toBeLessThan(0.05);
     const attrs = await t.server.db.query(`SELECT attributes FROM import_features WHERE import_id = $1`, [report.id]);
-    expect(attrs.rows[0].attributes).toMatchObject({ name: NAME, planned_area_ha: 16, status: 'operating', province_code: '10' });
+    expect(attrs.rows[0].attributes).toMatchObject({ name: NAME, planned_area_ha: 16, status: 'operating', province_code: '15' });
   });
 
   it('without a .prj the zone is detected from the range and the province, shown for confirmation, and commit waits for it', async () => {

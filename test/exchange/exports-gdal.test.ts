@@ -41,10 +41,10 @@ describe('ogr2ogr conversion (failure paths)', () => {
 describeEachServer('exports: GeoPackage and FlatGeobuf', (t) => {
   beforeAll(async () => {
     const db = t.server.db;
-    await insertCluster(db, { code: '10-951', name: NAME, province_code: '10', geometry: squareAround(LAO_CAI[0] + 0.1, LAO_CAI[1] + 0.05, 500), properties: { communes: ['Bắc Lệnh', 'Pom Hán'], investor: 'Công ty TNHH Hạ tầng Ánh Dương', decision_date: '2019-05-14', planned_area_ha: 25 } });
+    await insertCluster(db, { code: '10-951', name: NAME, province_code_2009: '10', geometry: squareAround(LAO_CAI[0] + 0.1, LAO_CAI[1] + 0.05, 500), properties: { communes: ['Bắc Lệnh', 'Pom Hán'], investor: 'Công ty TNHH Hạ tầng Ánh Dương', decision_date: '2019-05-14', planned_area_ha: 25 } });
     const holed = { type: 'Polygon' as const, coordinates: [squareAround(LAO_CAI[0] + 0.14, LAO_CAI[1], 600).coordinates[0]!, [...squareAround(LAO_CAI[0] + 0.14, LAO_CAI[1], 200).coordinates[0]!].reverse()] };
-    await insertCluster(db, { code: '10-952', name: 'Cụm công nghiệp Có lỗ', province_code: '10', geometry: holed });
-    await insertCluster(db, { code: '10-953', name: 'Cụm công nghiệp Nháp', province_code: '10', review_state: 'draft', geometry: squareAround(LAO_CAI[0] + 0.2, LAO_CAI[1], 300) });
+    await insertCluster(db, { code: '10-952', name: 'Cụm công nghiệp Có lỗ', province_code_2009: '10', geometry: holed });
+    await insertCluster(db, { code: '10-953', name: 'Cụm công nghiệp Nháp', province_code_2009: '10', review_state: 'draft', geometry: squareAround(LAO_CAI[0] + 0.2, LAO_CAI[1], 300) });
   });
 
   async function download(target: string): Promise<Buffer> {

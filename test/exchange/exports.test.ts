@@ -19,12 +19,12 @@ describeEachServer('exports: formats, visibility, round trips', (t) => {
   beforeAll(async () => {
     const db = t.server.db;
     await insertCluster(db, {
-      code: '10-901', name: 'Cụm công nghiệp Xuất – Bản "A" & <B>', province_code: '10', geometry: published, status: 'operating',
+      code: '10-901', name: 'Cụm công nghiệp Xuất – Bản "A" & <B>', province_code_2009: '10', geometry: published, status: 'operating',
       properties: { communes: ['Bắc Lệnh', 'Pom Hán'], industries: ['Cơ khí', 'Chế biến nông sản'], planned_area_ha: 25, industrial_land_ha: 18.5, leased_ha: 9.25, craft_village: true, decision_no: '123/QĐ-UBND', decision_date: '2019-05-14', investor: 'Công ty TNHH Hạ tầng', workers: 1200, wastewater: 'operating' },
     });
-    await insertCluster(db, { code: '10-902', name: 'Cụm công nghiệp Nháp', province_code: '10', geometry: draft, review_state: 'draft', status: 'planned' });
-    await insertCluster(db, { code: '10-903', name: 'Cụm công nghiệp Có lỗ', province_code: '10', geometry: holed, status: 'established' });
-    await insertCluster(db, { code: '27-901', name: 'Cụm công nghiệp Bắc Ninh', province_code: '27', geometry: squareAround(106.07, 21.18, 400), status: 'operating' });
+    await insertCluster(db, { code: '10-902', name: 'Cụm công nghiệp Nháp', province_code_2009: '10', geometry: draft, review_state: 'draft', status: 'planned' });
+    await insertCluster(db, { code: '10-903', name: 'Cụm công nghiệp Có lỗ', province_code_2009: '10', geometry: holed, status: 'established' });
+    await insertCluster(db, { code: '27-901', name: 'Cụm công nghiệp Bắc Ninh', province_code_2009: '27', geometry: squareAround(106.07, 21.18, 400), status: 'operating' });
   });
 
   it('the public gets published clusters only; staff of the province also get its drafts', async () => {
@@ -36,7 +36,7 @@ describeEachServer('exports: formats, visibility, round trips', (t) => {
     expect(await codes(t.server.client())).toEqual(['10-901', '10-903', '27-901']);
     expect(await codes(await t.server.client().login('planner.laocai'))).toEqual(['10-901', '10-902', '10-903', '27-901']);
     expect(await codes(await t.server.client().login('planner.bacninh'))).toEqual(['10-901', '10-903', '27-901']);
-    const filtered = await t.server.client().get('/api/exports/clusters.csv?province=27');
+    const filtered = await t.server.client().get('/api/exports/clusters.csv?province=24');
     expect(filtered.text).toContain('27-901');
     expect(filtered.text).not.toContain('10-901');
   });
@@ -66,7 +66,7 @@ describeEachServer('exports: formats, visibility, round trips', (t) => {
     // every other-province row is an approved (published) version
     const heads = await t.server.db.query<{ id: string; province_code: string; published_version: number | null }>('SELECT id::text AS id, province_code, published_version FROM facilities');
     for (const h of heads.rows) if (h.province_code !== '27' && outside[h.id]) expect(outside[h.id].version).toBe(h.published_version);
-    const csv = await otherPlanner.get('/api/exports/facilities.csv?province=10');
+    const csv = await otherPlanner.get('/api/exports/facilities.csv?province=15');
     expect(csv.status).toBe(200);
     expect(csv.text).toContain('Cơ sở xuất bản duyệt');
     expect(csv.text).not.toContain('Cơ sở xuất bản sửa');
@@ -100,7 +100,7 @@ describeEachServer('exports: formats, visibility, round trips', (t) => {
   for (const [format, crs] of cases) {
     it(`round trip ${format}${crs ? ` in ${crs}` : ''}: GDAL opens it; re-imported geometry within 1 cm and the same attributes`, async () => {
       const planner = await t.server.client().login('planner.laocai');
-      const res = await fetch(`${t.server.baseUrl}/api/exports/clusters.${format}?province=10${crs ? `&crs=${crs}` : ''}`, { headers: { cookie: [...planner.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const res = await fetch(`${t.server.baseUrl}/api/exports/clusters.${format}?province=15${crs ? `&crs=${crs}` : ''}`, { headers: { cookie: [...planner.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition')).toContain(`.${format}`);
       const bytes = Buffer.from(await res.arrayBuffer());

@@ -61,16 +61,17 @@ describeEachServer('imports: KML/KMZ check and commit', (t) => {
     expect(commit.body).toEqual({ created: 2, skipped: 0 });
     expect(await countClusters(t)).toBe(before + 2);
     // drafts in the normal review, province from the location, attributes mapped and coerced
-    const rows = await t.server.db.query<{ code: string; province_code: string; props: any; state: string; n: number }>(
-      `SELECT c.code, c.province_code, v.properties AS props, s.state, ST_NPoints(v.geom) AS n
+    const rows = await t.server.db.query<{ code: string; province_code: string; province_code_2009: string; props: any; state: string; n: number }>(
+      `SELECT c.code, c.province_code, c.province_code_2009, v.properties AS props, s.state, ST_NPoints(v.geom) AS n
        FROM import_features f JOIN clusters c ON c.id::text = f.target_id JOIN cluster_versions v ON v.cluster_id = c.id
        JOIN cluster_version_states s ON s.cluster_id = c.id AND s.version = v.version
        WHERE f.import_id = $1 ORDER BY f.feature`,
       [res.body.id],
     );
-    expect(rows.rows.map((r) => [r.province_code, r.state, r.props.name, r.props.status])).toEqual([
-      ['10', 'draft', 'Cụm công nghiệp Bắc Lệnh', 'operating'],
-      ['10', 'draft', 'Cụm công nghiệp Đông Phố Mới', 'planned'],
+    // located in old 10 Lào Cai: recorded in the 2025 unit 15, the old province kept
+    expect(rows.rows.map((r) => [r.province_code, r.province_code_2009, r.state, r.props.name, r.props.status])).toEqual([
+      ['15', '10', 'draft', 'Cụm công nghiệp Bắc Lệnh', 'operating'],
+      ['15', '10', 'draft', 'Cụm công nghiệp Đông Phố Mới', 'planned'],
     ]);
     expect(rows.rows[0]!.props.communes).toEqual(['Bắc Lệnh', 'Pom Hán']);
     expect(rows.rows[0]!.props.planned_area_ha).toBe(16);

@@ -21,28 +21,61 @@ describeEachServer('foundation API', (t) => {
     expect(res.body.find((r: any) => r.code === 'tay-nguyen').province_codes).toEqual(['62', '64', '66', '67', '68']);
   });
 
-  it('GET /api/provinces defaults to the 63 provinces of 2009', async () => {
+  it('GET /api/provinces defaults to the 34 units of 2025, each saying its era; ?era=2009 gives the 63 provinces', async () => {
     const res = await t.server.client().get('/api/provinces');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/geo\+json/);
     expect(res.body.type).toBe('FeatureCollection');
-    expect(res.body.features).toHaveLength(63);
-    const laoCai = res.body.features.find((f: any) => f.properties.code === '10');
-    expect(laoCai.properties).toMatchObject({ code: '10', name: 'Tỉnh Lào Cai', region: 'trung-du-mien-nui-phia-bac' });
-    expect(laoCai.geometry.type).toBe('MultiPolygon');
+    expect(res.body.era).toBe('2025');
+    expect(res.body.features).toHaveLength(34);
+    expect(res.body.features.every((f: any) => f.properties.era === '2025')).toBe(true);
+    const laoCai = res.body.features.find((f: any) => f.properties.code === '15');
+    expect(laoCai.properties).toMatchObject({ code: '15', era: '2025', name: 'Tỉnh Lào Cai', commune_count: 99 });
+    expect([...laoCai.properties.merged_from].sort()).toEqual(['10', '15']);
+    const old = await t.server.client().get('/api/provinces?era=2009');
+    expect(old.body.era).toBe('2009');
+    expect(old.body.features).toHaveLength(63);
+    expect(old.body.features.every((f: any) => f.properties.era === '2009')).toBe(true);
+    const oldLaoCai = old.body.features.find((f: any) => f.properties.code === '10');
+    expect(oldLaoCai.properties).toMatchObject({ code: '10', era: '2009', name: 'Tỉnh Lào Cai', region: 'trung-du-mien-nui-phia-bac', unit_2025: '15' });
+    expect(oldLaoCai.geometry.type).toBe('MultiPolygon');
   });
 
-  it('GET /api/provinces?era=2025 gives the 34 units with merged_from', async () => {
-    const res = await t.server.client().get('/api/provinces?era=2025');
+  it('the era trap: the same two-digit code names different territory in each era, and every answer says which', async () => {
+    const c = t.server.client();
+    for (const [code, now, then] of [['15', 'Tỉnh Lào Cai', 'Tỉnh Yên Bái'], ['24', 'Tỉnh Bắc Ninh', 'Tỉnh Bắc Giang']]) {
+      const current = await c.get(`/api/provinces/${code}`);
+      const explicit = await c.get(`/api/provinces/${code}?era=2025`);
+      const old = await c.get(`/api/provinces/${code}?era=2009`);
+      expect(current.body.properties).toMatchObject({ code, era: '2025', name: now });
+      expect(explicit.body.properties).toMatchObject({ code, era: '2025', name: now });
+      expect(old.body.properties).toMatchObject({ code, era: '2009', name: then });
+      // the 2025 unit is strictly larger: it contains the old province of the same code and another one
+      expect(current.body.properties.area_km2).toBeGreaterThan(old.body.properties.area_km2 + 500);
+      expect(old.body.properties.unit_2025).toBe(code);
+    }
+    // old 10 Lào Cai is no unit of 2025: asked in the current era it is not found, never read as an old code
+    expect((await c.get('/api/provinces/10')).status).toBe(404);
+    expect((await c.get('/api/provinces/10?era=2009')).body.properties).toMatchObject({ era: '2009', unit_2025: '15' });
+    // communes belong to 2025 units, districts to 2009 provinces
+    const communes = await c.get('/api/provinces/15/communes');
+    expect(communes.body).toMatchObject({ era: '2025', province_code: '15' });
+    expect(communes.body.communes).toHaveLength(99);
+    expect(communes.body.communes.every((k: any) => /^\d{5}$/.test(k.code) && k.province_code === '15')).toBe(true);
+    const districts = await c.get('/api/provinces/15/districts');
+    expect(districts.body.every((d: any) => d.era === '2009' && d.province_code_2009 === '15')).toBe(true);
+    expect(districts.body.map((d: any) => d.name)).toContain('Thành phố Yên Bái');
+    expect((await c.get('/api/provinces/15/districts?era=2025')).body.error.code).toBe('no-districts-in-era');
+  });
+
+  it('GET /api/communes?bbox= gives 2025 commune boundaries for the zoomed-in map', async () => {
+    const res = await t.server.client().get('/api/communes?bbox=103.9,22.3,104.1,22.5');
     expect(res.status).toBe(200);
-    expect(res.body.features).toHaveLength(34);
-    const bacNinh = res.body.features.find((f: any) => f.properties.code === '24');
-    expect(bacNinh.properties.name).toBe('Tỉnh Bắc Ninh');
-    expect([...bacNinh.properties.merged_from].sort()).toEqual(['24', '27']);
-    // a unit spanning two regions has no single region
-    expect(bacNinh.properties.region).toBeNull();
-    const hanoi = res.body.features.find((f: any) => f.properties.code === '01');
-    expect(hanoi.properties.region).toBe('dong-bang-song-hong');
+    expect(res.body.era).toBe('2025');
+    expect(res.body.features.length).toBeGreaterThan(3);
+    expect(res.body.features.every((f: any) => /^\d{5}$/.test(f.properties.code) && f.properties.era === '2025')).toBe(true);
+    expect(res.body.features.some((f: any) => f.properties.province_code === '15')).toBe(true);
+    expect((await t.server.client().get('/api/communes?bbox=100,10,110,20')).body.error.code).toBe('bbox-too-large');
   });
 
   it('compresses the provinces response when the client accepts gzip', async () => {
@@ -52,13 +85,13 @@ describeEachServer('foundation API', (t) => {
   });
 
   it('GET /api/provinces/:code returns one Feature, for either era', async () => {
-    const res = await t.server.client().get('/api/provinces/27');
+    const res = await t.server.client().get('/api/provinces/27?era=2009');
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('Feature');
     expect(res.body.properties).toMatchObject({ code: '27', name: 'Tỉnh Bắc Ninh', region: 'dong-bang-song-hong', vn2000_epsg: 9209 });
-    const merged = await t.server.client().get('/api/provinces/24?era=2025');
+    const merged = await t.server.client().get('/api/provinces/24');
     expect(merged.body.properties.name).toBe('Tỉnh Bắc Ninh');
-    const old = await t.server.client().get('/api/provinces/24');
+    const old = await t.server.client().get('/api/provinces/24?era=2009');
     expect(old.body.properties.name).toBe('Tỉnh Bắc Giang');
   });
 

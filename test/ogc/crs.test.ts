@@ -54,8 +54,8 @@ describeEachServer('OGC API – Features Part 2 (CRS)', (t) => {
   let stored: number[][] = [];
 
   beforeAll(async () => {
-    id = (await insertCluster(t.server.db, { name: 'Cụm công nghiệp Tằng Loỏng', province_code: '10', geometry: square })).id;
-    await insertCluster(t.server.db, { name: 'Cụm công nghiệp Quế Võ', province_code: '27', geometry: squareAround(106.15, 21.15, 600) });
+    id = (await insertCluster(t.server.db, { name: 'Cụm công nghiệp Tằng Loỏng', province_code_2009: '10', geometry: square })).id;
+    await insertCluster(t.server.db, { name: 'Cụm công nghiệp Quế Võ', province_code_2009: '27', geometry: squareAround(106.15, 21.15, 600) });
     // the stored outer ring at full precision, the reference for every comparison
     const r = await t.server.db.query<{ g: string }>(
       `SELECT ST_AsGeoJSON(v.geom, 15) AS g FROM clusters c JOIN cluster_versions v ON v.cluster_id = c.id AND v.version = c.published_version WHERE c.id = $1`,

@@ -89,7 +89,7 @@ describeEachServer('OGC API – Features: datetime', (t) => {
       ids[key] = (
         await insertCluster(db, {
           name: names[key],
-          province_code: province,
+          province_code_2009: province,
           status: decision ? 'operating' : 'planned',
           geometry: squareAround(lon + i * 0.02, lat, 600),
           properties: { decision_date: decision, decision_no: decision ? `${i}/QĐ-UBND` : null },
@@ -98,12 +98,12 @@ describeEachServer('OGC API – Features: datetime', (t) => {
     }
     // published v1 decided in 2010; a submitted v2 claims 2019-03-01 and must not count
     names.revised = 'CCN Mốc thời gian bản công bố';
-    ids.revised = (await insertCluster(db, { name: names.revised, province_code: '10', geometry: squareAround(104.2, 22.4, 600), properties: { decision_date: '2010-01-01' } })).id;
+    ids.revised = (await insertCluster(db, { name: names.revised, province_code_2009: '10', geometry: squareAround(104.2, 22.4, 600), properties: { decision_date: '2010-01-01' } })).id;
     await addClusterVersion(db, ids.revised, { name: 'CCN Bản Nộp Bí Mật', geometry: squareAround(104.25, 22.4, 600), state: 'submitted', properties: { decision_date: '2019-03-01' } });
     // never published, with dates inside and outside the published range
-    await insertCluster(db, { name: 'CCN Nháp Bí Mật', province_code: '10', review_state: 'draft', geometry: squareAround(104.3, 22.4, 500), properties: { decision_date: '2019-03-01' } });
-    await insertCluster(db, { name: 'CCN Chờ Duyệt Bí Mật', province_code: '10', review_state: 'submitted', geometry: squareAround(104.35, 22.4, 500), properties: { decision_date: '2001-01-01' } });
-    await insertCluster(db, { name: 'CCN Nháp Tương Lai', province_code: '10', review_state: 'draft', geometry: squareAround(104.4, 22.4, 500), properties: { decision_date: '2030-01-01' } });
+    await insertCluster(db, { name: 'CCN Nháp Bí Mật', province_code_2009: '10', review_state: 'draft', geometry: squareAround(104.3, 22.4, 500), properties: { decision_date: '2019-03-01' } });
+    await insertCluster(db, { name: 'CCN Chờ Duyệt Bí Mật', province_code_2009: '10', review_state: 'submitted', geometry: squareAround(104.35, 22.4, 500), properties: { decision_date: '2001-01-01' } });
+    await insertCluster(db, { name: 'CCN Nháp Tương Lai', province_code_2009: '10', review_state: 'draft', geometry: squareAround(104.4, 22.4, 500), properties: { decision_date: '2030-01-01' } });
 
     const approved = await db.query<{ id: number }>(`INSERT INTO plans (name, level, status, decision_date) VALUES ('Quy hoạch CCN đến 2020', 'national', 'approved', '2010-05-01') RETURNING id`);
     const draftPlan = await db.query<{ id: number }>(`INSERT INTO plans (name, level, status) VALUES ('Quy hoạch nháp', 'national', 'draft') RETURNING id`);

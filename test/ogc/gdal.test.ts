@@ -56,10 +56,10 @@ if (!hasGdal) {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ogc-gdal-'));
     const db = t.server.db;
-    dongVang = (await insertCluster(db, { name: 'Cụm công nghiệp Đồng Vàng', province_code: '10', status: 'operating', geometry: squareAround(103.98, 22.45, 700), properties: { investor: 'Công ty Hạ tầng A', industrial_land_ha: 40, leased_ha: 10 } })).id;
-    await insertCluster(db, { name: 'Cụm công nghiệp Bắc Lệnh', province_code: '10', status: 'planned', geometry: squareAround(104.02, 22.47, 500) });
-    await insertCluster(db, { name: 'Cụm công nghiệp Khắc Niệm', province_code: '27', status: 'operating', geometry: squareAround(106.07, 21.18, 900) });
-    await insertCluster(db, { name: 'Cụm công nghiệp Bản Nháp', province_code: '10', review_state: 'draft', geometry: squareAround(104.1, 22.5, 500) });
+    dongVang = (await insertCluster(db, { name: 'Cụm công nghiệp Đồng Vàng', province_code_2009: '10', status: 'operating', geometry: squareAround(103.98, 22.45, 700), properties: { investor: 'Công ty Hạ tầng A', industrial_land_ha: 40, leased_ha: 10 } })).id;
+    await insertCluster(db, { name: 'Cụm công nghiệp Bắc Lệnh', province_code_2009: '10', status: 'planned', geometry: squareAround(104.02, 22.47, 500) });
+    await insertCluster(db, { name: 'Cụm công nghiệp Khắc Niệm', province_code_2009: '27', status: 'operating', geometry: squareAround(106.07, 21.18, 900) });
+    await insertCluster(db, { name: 'Cụm công nghiệp Bản Nháp', province_code_2009: '10', review_state: 'draft', geometry: squareAround(104.1, 22.5, 500) });
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });

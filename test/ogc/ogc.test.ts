@@ -14,16 +14,16 @@ describeEachServer('OGC API – Features', (t) => {
     for (let i = 0; i < 5; i++) {
       const c = await insertCluster(db, {
         name: `Cụm công nghiệp OGC ${i}`,
-        province_code: '10',
+        province_code_2009: '10',
         status: i < 3 ? 'operating' : 'planned',
         geometry: squareAround(LAO_CAI[0] + i * 0.02, LAO_CAI[1], 600),
       });
       published.push(c.id);
     }
-    bacNinhId = (await insertCluster(db, { name: 'Cụm công nghiệp Bắc Ninh OGC', province_code: '27', geometry: squareAround(BAC_NINH[0], BAC_NINH[1], 800) })).id;
+    bacNinhId = (await insertCluster(db, { name: 'Cụm công nghiệp Bắc Ninh OGC', province_code_2009: '27', geometry: squareAround(BAC_NINH[0], BAC_NINH[1], 800) })).id;
     published.push(bacNinhId);
-    await insertCluster(db, { name: 'Cụm công nghiệp Nháp', province_code: '10', review_state: 'draft', geometry: squareAround(104.1, 22.5, 500) });
-    await insertCluster(db, { name: 'Cụm công nghiệp Chờ duyệt', province_code: '10', review_state: 'submitted', geometry: squareAround(104.2, 22.5, 500) });
+    await insertCluster(db, { name: 'Cụm công nghiệp Nháp', province_code_2009: '10', review_state: 'draft', geometry: squareAround(104.1, 22.5, 500) });
+    await insertCluster(db, { name: 'Cụm công nghiệp Chờ duyệt', province_code_2009: '10', review_state: 'submitted', geometry: squareAround(104.2, 22.5, 500) });
   });
 
   it('landing page links to the API definition, conformance and collections with rel, type and title', async () => {
@@ -121,9 +121,9 @@ describeEachServer('OGC API – Features', (t) => {
     const all = [...first.body.features, ...second.body.features].map((f: { id: string }) => f.id);
     expect(new Set(all).size).toBe(published.length);
     // paging links keep the filters
-    const filtered = await c.get('/ogc/collections/clusters/items?limit=1&province=10');
+    const filtered = await c.get('/ogc/collections/clusters/items?limit=1&province=15');
     const nextFiltered = filtered.body.links.find((l: { rel: string }) => l.rel === 'next');
-    expect(new URL(nextFiltered.href).searchParams.get('province')).toBe('10');
+    expect(new URL(nextFiltered.href).searchParams.get('province')).toBe('15');
   });
 
   it('validates limit: default 100, more than 10,000 is clamped, 0 or text is a 400', async () => {
@@ -147,9 +147,12 @@ describeEachServer('OGC API – Features', (t) => {
     const c = t.server.client();
     const bn = await c.get('/ogc/collections/clusters/items?bbox=105.9,21.0,106.2,21.3');
     expect(bn.body.features.map((f: { id: string }) => f.id)).toEqual([bacNinhId]);
-    const operating = await c.get('/ogc/collections/clusters/items?province=10&status=operating');
+    const operating = await c.get('/ogc/collections/clusters/items?province=15&status=operating');
     expect(operating.body.numberMatched).toBe(3);
-    expect(operating.body.features.every((f: { properties: { province_code: string; status: string } }) => f.properties.province_code === '10' && f.properties.status === 'operating')).toBe(true);
+    expect(operating.body.features.every((f: { properties: { province_code: string; province_code_2009: string; status: string } }) => f.properties.province_code === '15' && f.properties.province_code_2009 === '10' && f.properties.status === 'operating')).toBe(true);
+    // the old division by name: province_2009
+    expect((await c.get('/ogc/collections/clusters/items?province_2009=10&status=operating')).body.numberMatched).toBe(3);
+    expect((await c.get('/ogc/collections/clusters/items?province_2009=15&status=operating')).body.numberMatched).toBe(0);
     const none = await c.get('/ogc/collections/clusters/items?bbox=100,10,100.1,10.1');
     expect(none.body.numberMatched).toBe(0);
     expect(none.body.features).toEqual([]);

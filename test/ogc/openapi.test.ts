@@ -11,7 +11,7 @@ import { insertCluster, squareAround } from '../support/fixtures.ts';
 describeEachServer('OGC API document', (t) => {
   beforeAll(async () => {
     for (let i = 0; i < 7; i++) {
-      await insertCluster(t.server.db, { name: `Cụm công nghiệp Tài liệu ${i}`, province_code: i < 4 ? '10' : '27', status: i % 2 ? 'planned' : 'operating', geometry: squareAround(104 + i * 0.05, 22.3, 500) });
+      await insertCluster(t.server.db, { name: `Cụm công nghiệp Tài liệu ${i}`, province_code_2009: i < 4 ? '10' : '27', status: i % 2 ? 'planned' : 'operating', geometry: squareAround(104 + i * 0.05, 22.3, 500) });
     }
   });
 
@@ -55,7 +55,7 @@ describeEachServer('OGC API document', (t) => {
       if (p !== '/collections/clusters/items' && p !== '/collections/regions/items') continue;
       for (const param of item.get.parameters) {
         const def = param.$ref ? doc.components.parameters[param.$ref.split('/').pop()] : param;
-        const value = samples[def.name] ?? (def.name === 'province' ? '10' : 'x');
+        const value = samples[def.name] ?? (def.name === 'province' ? '15' : 'x');
         const extra = def.name === 'bbox-crs' ? `&bbox=${samples.bbox}` : def.name.startsWith('filter-') ? '&filter=TRUE' : '';
         const r = await c.get(`/ogc${p}?${def.name}=${encodeURIComponent(value)}${extra}`);
         expect(r.status, `${p} ${def.name}`).toBe(200);
@@ -80,7 +80,7 @@ describeEachServer('OGC API document', (t) => {
 
   it('numberMatched is what paging through the pages returns, filtered or not', async () => {
     const c = t.server.client();
-    for (const query of ['limit=3', `limit=2&filter=${encodeURIComponent("province_code = '10'")}`, `limit=2&filter=${encodeURIComponent("status = 'planned'")}&sortby=-name`]) {
+    for (const query of ['limit=3', `limit=2&filter=${encodeURIComponent("province_code = '15'")}`, `limit=2&filter=${encodeURIComponent("status = 'planned'")}&sortby=-name`]) {
       let res = await c.get(`/ogc/collections/clusters/items?${query}`);
       const matched = res.body.numberMatched;
       const seen: string[] = res.body.features.map((f: any) => f.id);

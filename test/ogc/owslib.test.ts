@@ -43,9 +43,9 @@ if (!hasOwslib) describe.skip('OWSLib client — skipped: python3-owslib is not 
 (hasOwslib ? describeEachServer : () => undefined)('OWSLib OGC API – Features client', (t) => {
   beforeAll(async () => {
     const db = t.server.db;
-    await insertCluster(db, { name: 'Cụm công nghiệp Cốc San', province_code: '10', status: 'operating', geometry: squareAround(103.95, 22.5, 800) });
-    await insertCluster(db, { name: 'Cụm công nghiệp Bảo Thắng', province_code: '10', status: 'operating', geometry: squareAround(104.0, 22.35, 300) });
-    await insertCluster(db, { name: 'Cụm công nghiệp Văn Bàn', province_code: '10', status: 'planned', geometry: squareAround(104.1, 22.1, 900) });
+    await insertCluster(db, { name: 'Cụm công nghiệp Cốc San', province_code_2009: '10', status: 'operating', geometry: squareAround(103.95, 22.5, 800) });
+    await insertCluster(db, { name: 'Cụm công nghiệp Bảo Thắng', province_code_2009: '10', status: 'operating', geometry: squareAround(104.0, 22.35, 300) });
+    await insertCluster(db, { name: 'Cụm công nghiệp Văn Bàn', province_code_2009: '10', status: 'planned', geometry: squareAround(104.1, 22.1, 900) });
   });
 
   it('reads conformance, VN-2000 coordinates and a CQL2-filtered page', async () => {

@@ -25,7 +25,7 @@ describeEachServer('plans: model, import, summary and amendments', (t) => {
     reviewer = await t.server.client().login('reviewer.laocai');
     ministry = await t.server.client().login('ministry');
     bacNinh = await t.server.client().login('planner.bacninh');
-    clusterId = (await insertCluster(t.server.db, { code: '10-PLAN-EST', province_code: '10', status: 'operating', geometry: squareAround(103.97, 22.49, 600) })).id;
+    clusterId = (await insertCluster(t.server.db, { code: '10-PLAN-EST', province_code_2009: '10', status: 'operating', geometry: squareAround(103.97, 22.49, 600) })).id;
   }, 60_000);
 
   const csvPost = (client: TestClient, id: number, body: string) =>

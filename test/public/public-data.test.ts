@@ -66,7 +66,7 @@ describeEachServer('public data: no leaks, downloads, opportunities', (t) => {
     publicId = (
       await insertCluster(db, {
         name: 'Cụm công nghiệp Công Khai',
-        province_code: '27',
+        province_code_2009: '27',
         status: 'operating',
         geometry: squareAround(BN[0], BN[1], 800),
         properties: { industrial_land_ha: 50, leased_ha: 20, investor: 'Công ty Hạ tầng Kinh Bắc', industries: ['cơ khí', 'điện tử'], wastewater: 'operating' },
@@ -82,9 +82,9 @@ describeEachServer('public data: no leaks, downloads, opportunities', (t) => {
       properties: { investor: 'Nhà đầu tư bí mật', industrial_land_ha: 99, leased_ha: 0 },
     });
     await db.query(`INSERT INTO cluster_comments (cluster_id, version, author_id, body) VALUES ($1, 2, $2, 'Bình luận bí mật ABC')`, [publicId, authorId]);
-    draftId = (await insertCluster(db, { name: 'Cụm công nghiệp Nháp Bí Mật', province_code: '27', review_state: 'draft', geometry: squareAround(SECRET_PLACES[1][0], SECRET_PLACES[1][1], 700) })).id;
-    submittedId = (await insertCluster(db, { name: 'Cụm công nghiệp Chờ Duyệt Bí Mật', province_code: '27', review_state: 'submitted', geometry: squareAround(SECRET_PLACES[2][0], SECRET_PLACES[2][1], 700) })).id;
-    plannedId = (await insertCluster(db, { name: 'Cụm công nghiệp Quy Hoạch Mới', province_code: '27', status: 'planned', geometry: squareAround(106.1, 21.1, 600), properties: { planned_area_ha: 40 } })).id;
+    draftId = (await insertCluster(db, { name: 'Cụm công nghiệp Nháp Bí Mật', province_code_2009: '27', review_state: 'draft', geometry: squareAround(SECRET_PLACES[1][0], SECRET_PLACES[1][1], 700) })).id;
+    submittedId = (await insertCluster(db, { name: 'Cụm công nghiệp Chờ Duyệt Bí Mật', province_code_2009: '27', review_state: 'submitted', geometry: squareAround(SECRET_PLACES[2][0], SECRET_PLACES[2][1], 700) })).id;
+    plannedId = (await insertCluster(db, { name: 'Cụm công nghiệp Quy Hoạch Mới', province_code_2009: '27', status: 'planned', geometry: squareAround(106.1, 21.1, 600), properties: { planned_area_ha: 40 } })).id;
     planItemId = await insertPlanItem(db, { planStatus: 'approved', planName: 'Quy hoạch phát triển CCN đến 2020', name: 'CCN Quy hoạch Yên Phong 2', state: 'approved', geometry: squareAround(105.98, 21.2, 700) });
     await insertPlanItem(db, { planStatus: 'draft', planName: 'Quy hoạch nháp bí mật', name: 'Hạng mục nháp bí mật 1', state: 'approved', geometry: squareAround(SECRET_PLACES[1][0], SECRET_PLACES[1][1], 300) });
     await insertPlanItem(db, { planStatus: 'approved', planName: 'Quy hoạch phát triển CCN đến 2020 (b)', name: 'Hạng mục nháp bí mật 2', state: 'draft', geometry: squareAround(SECRET_PLACES[2][0], SECRET_PLACES[2][1], 300) });
@@ -204,7 +204,7 @@ describeEachServer('public data: no leaks, downloads, opportunities', (t) => {
 
   it('lists investment opportunities: free industrial land and planned clusters without an investor', async () => {
     const c = t.server.client();
-    const res = await c.get('/api/public/opportunities?province=27');
+    const res = await c.get('/api/public/opportunities?province=24');
     expect(res.status).toBe(200);
     expectNoSecrets(res.text, 'opportunities');
     const free = res.body.clusters_with_free_land;
@@ -218,7 +218,7 @@ describeEachServer('public data: no leaks, downloads, opportunities', (t) => {
     expect(byIndustry.body.clusters_with_free_land.map((x: { id: string }) => x.id)).toEqual([publicId]);
     const otherIndustry = await c.get(`/api/public/opportunities?industry=${encodeURIComponent('dệt may')}`);
     expect(otherIndustry.body.clusters_with_free_land).toEqual([]);
-    const otherProvince = await c.get('/api/public/opportunities?province=10');
+    const otherProvince = await c.get('/api/public/opportunities?province=15');
     expect(otherProvince.body.clusters_with_free_land).toEqual([]);
     expect((await c.get('/api/public/opportunities?province=x1')).status).toBe(400);
     expect((await c.get('/api/public/opportunities?province=99')).status).toBe(404);

@@ -5,6 +5,7 @@
 import type { Polygon } from 'geojson';
 import type { Queryable } from '../../server/db/database.ts';
 import { insertCluster, squareAround } from '../support/fixtures.ts';
+import { unitOf2009 } from '../../server/domain/admin-division.ts';
 
 export interface ReviewStep {
   state: 'draft' | 'submitted' | 'approved' | 'changes_requested';
@@ -16,7 +17,8 @@ export async function addClusterVersion(
   db: Queryable,
   clusterId: string,
   version: number,
-  fields: { status: string; province_code: string; geometry: Polygon; properties: Record<string, unknown>; name?: string },
+  /** province_code_2009: the old province of the version (its 2025 unit follows) */
+  fields: { status: string; province_code_2009: string; geometry: Polygon; properties: Record<string, unknown>; name?: string },
   steps: ReviewStep[],
 ): Promise<void> {
   const prev = await db.query<{ properties: Record<string, unknown>; name: string }>(
@@ -24,14 +26,15 @@ export async function addClusterVersion(
     [clusterId],
   );
   const name = fields.name ?? prev.rows[0]!.name;
-  const properties = { ...prev.rows[0]!.properties, ...fields.properties, name, status: fields.status, province_code: fields.province_code };
+  const unit = unitOf2009(fields.province_code_2009)!;
+  const properties = { ...prev.rows[0]!.properties, ...fields.properties, name, status: fields.status, province_code: unit };
   await db.query(
     `WITH g AS (SELECT ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326)) AS geom),
-          z AS (SELECT epsg FROM province_vn2000_zones WHERE province_code = $4)
-     INSERT INTO cluster_versions (cluster_id, version, created_at, properties, name, status, province_code, geom, area_ha, area_ha_vn2000, vn2000_epsg)
-     SELECT $1, $8, $7, $2, $3, $5, $4, g.geom, ST_Area(g.geom::geography) / 10000, ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg
+          z AS (SELECT epsg FROM province_vn2000_zones WHERE province_code = $9)
+     INSERT INTO cluster_versions (cluster_id, version, created_at, properties, name, status, province_code, geom, area_ha, area_ha_vn2000, vn2000_epsg, province_code_2009)
+     SELECT $1, $8, $7, $2, $3, $5, $4, g.geom, ST_Area(g.geom::geography) / 10000, ST_Area(ST_Transform(g.geom, z.epsg)) / 10000, z.epsg, $9
      FROM g LEFT JOIN z ON true`,
-    [clusterId, JSON.stringify(properties), name, fields.province_code, fields.status, JSON.stringify(fields.geometry), steps[0]!.at, version],
+    [clusterId, JSON.stringify(properties), name, unit, fields.status, JSON.stringify(fields.geometry), steps[0]!.at, version, fields.province_code_2009],
   );
   for (const step of steps) {
     await db.query(`INSERT INTO cluster_review_events (cluster_id, version, state, at) VALUES ($1, $2, $3, $4)`, [clusterId, version, step.state, step.at]);
@@ -68,7 +71,7 @@ export async function loadFixture(db: Queryable): Promise<Fixture> {
   const A = await insertCluster(db, {
     code: '10-FA',
     name: 'Cụm công nghiệp Alpha',
-    province_code: '10',
+    province_code_2009: '10',
     status: 'operating',
     geometry: squareAround(103.95, 22.40, 500),
     at: '2023-03-01T02:00:00Z',
@@ -80,7 +83,7 @@ export async function loadFixture(db: Queryable): Promise<Fixture> {
     2,
     {
       status: 'expanding',
-      province_code: '10',
+      province_code_2009: '10',
       geometry: squareAround(103.95, 22.40, 800),
       properties: { planned_area_ha: 70, industrial_land_ha: 50, leased_ha: 20, wastewater: 'operating', tenants: 8, workers: 300, investment_capital_bn_vnd: 150 },
     },
@@ -93,7 +96,7 @@ export async function loadFixture(db: Queryable): Promise<Fixture> {
   const B = await insertCluster(db, {
     code: '15-FB',
     name: 'Cụm công nghiệp Beta',
-    province_code: '15',
+    province_code_2009: '15',
     status: 'established',
     geometry: squareAround(104.80, 21.70, 400),
     at: '2024-01-20T02:00:00Z',
@@ -102,7 +105,7 @@ export async function loadFixture(db: Queryable): Promise<Fixture> {
   const C = await insertCluster(db, {
     code: '10-FC',
     name: 'Cụm công nghiệp Gamma',
-    province_code: '10',
+    province_code_2009: '10',
     status: 'planned',
     geometry: squareAround(104.10, 22.30, 600),
     at: '2022-05-01T02:00:00Z',
@@ -111,7 +114,7 @@ export async function loadFixture(db: Queryable): Promise<Fixture> {
   const D = await insertCluster(db, {
     code: '27-FD',
     name: 'Cụm công nghiệp Delta',
-    province_code: '27',
+    province_code_2009: '27',
     status: 'operating',
     geometry: squareAround(106.07, 21.15, 700),
     at: '2021-06-01T02:00:00Z',
@@ -121,7 +124,7 @@ export async function loadFixture(db: Queryable): Promise<Fixture> {
     db,
     D.id,
     2,
-    { status: 'removed', province_code: '27', geometry: squareAround(106.07, 21.15, 700), properties: {} },
+    { status: 'removed', province_code_2009: '27', geometry: squareAround(106.07, 21.15, 700), properties: {} },
     [
       { state: 'draft', at: '2024-04-20T02:00:00Z' },
       { state: 'submitted', at: '2024-04-21T02:00:00Z' },
@@ -131,7 +134,7 @@ export async function loadFixture(db: Queryable): Promise<Fixture> {
   const E = await insertCluster(db, {
     code: '10-FE',
     name: 'Cụm công nghiệp Epsilon',
-    province_code: '10',
+    province_code_2009: '10',
     status: 'operating',
     geometry: squareAround(104.20, 22.20, 900),
     at: '2023-01-01T02:00:00Z',
@@ -141,7 +144,7 @@ export async function loadFixture(db: Queryable): Promise<Fixture> {
   const F = await insertCluster(db, {
     code: '24-FF',
     name: 'Cụm công nghiệp Phi',
-    province_code: '24',
+    province_code_2009: '24',
     status: 'operating',
     geometry: squareAround(106.20, 21.30, 300),
     at: '2020-01-01T02:00:00Z',

@@ -82,7 +82,7 @@ describeEachServer('periodic reports API', (t) => {
       t.server.db,
       fx.A.id,
       3,
-      { status: 'operating', province_code: '10', geometry: squareAround(103.95, 22.40, 1000), properties: { planned_area_ha: 100, industrial_land_ha: 80, leased_ha: 70, tenants: 20 } },
+      { status: 'operating', province_code_2009: '10', geometry: squareAround(103.95, 22.40, 1000), properties: { planned_area_ha: 100, industrial_land_ha: 80, leased_ha: 70, tenants: 20 } },
       [
         { state: 'draft', at: '2024-08-01T02:00:00Z' },
         { state: 'submitted', at: '2024-08-02T02:00:00Z' },
@@ -90,7 +90,7 @@ describeEachServer('periodic reports API', (t) => {
       ],
     );
     // and a draft that is never approved
-    await addClusterVersion(t.server.db, fx.C.id, 2, { status: 'established', province_code: '10', geometry: squareAround(104.1, 22.3, 900), properties: {} }, [
+    await addClusterVersion(t.server.db, fx.C.id, 2, { status: 'established', province_code_2009: '10', geometry: squareAround(104.1, 22.3, 900), properties: {} }, [
       { state: 'draft', at: '2024-03-01T02:00:00Z' },
     ]);
     const after = await get('period=2024-H1&format=json');

@@ -139,10 +139,28 @@ describeEachServer('stats API', (t) => {
     expect(rows.get(NORTH)).toMatchObject({ planned_count: 2, established_count: 2 });
   });
 
-  it('defaults to provinces, era 2009 and today', async () => {
+  it('a stats query for each era: the same code is different territory, and the answer says which era', async () => {
+    const current = await t.server.client().get('/api/stats?by=province&as_of=2024-06-14');
+    const old = await t.server.client().get('/api/stats?by=province&era=2009&as_of=2024-06-14');
+    expect(current.headers.get('x-era')).toBe('2025');
+    expect(old.headers.get('x-era')).toBe('2009');
+    const now15 = byCode(current.body.rows).get('15')!;
+    const old15 = byCode(old.body.rows).get('15')!;
+    // 2025 "15" is Lào Cai (old 10 + old 15: A, B, C); 2009 "15" is Yên Bái (B only)
+    expect(now15.name).toContain('Lào Cai');
+    expect(old15.name).toContain('Yên Bái');
+    expect(now15.planned_count).toBe(3);
+    expect(old15.planned_count).toBe(1);
+    const now24 = byCode(current.body.rows).get('24')!;
+    const old24 = byCode(old.body.rows).get('24')!;
+    expect(now24.name).toContain('Bắc Ninh');
+    expect(old24.name).toContain('Bắc Giang');
+  });
+
+  it('defaults to provinces, the 2025 division (34 units) and today', async () => {
     const rows = byCode(await stats(''));
-    expect(rows.size).toBe(63);
-    expect(rows.get('10')).toMatchObject({ planned_count: 2, established_count: 1 });
+    expect(rows.size).toBe(34);
+    expect(rows.get('15')).toMatchObject({ planned_count: 3, established_count: 2 });
   });
 
   it('rejects bad by, era and as_of with 400 and the error envelope', async () => {

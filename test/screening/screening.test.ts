@@ -8,10 +8,10 @@ const LAT = 22.3;
 const LON = 104.0;
 
 /** A 500 m square cluster (25 ha) centred at lon/lat with the given attributes. */
-function cluster(lon: number, lat: number, props: Record<string, unknown>, extra: { province_code?: string; status?: 'planned' | 'established' | 'operating' | 'expanding' | 'suspended' } = {}) {
+function cluster(lon: number, lat: number, props: Record<string, unknown>, extra: { province_code_2009?: string; status?: 'planned' | 'established' | 'operating' | 'expanding' | 'suspended' } = {}) {
   return {
     geometry: squareAround(lon, lat, 500),
-    province_code: extra.province_code ?? '10',
+    province_code_2009: extra.province_code_2009 ?? '10',
     status: extra.status ?? 'operating',
     properties: { industrial_land_ha: 20, leased_ha: 5, wastewater: 'operating', industries: [], ...props },
   };
@@ -50,7 +50,7 @@ describeEachServer('screening: known-by-construction fixture (class I facility)'
     // F: suspended
     ids.F = (await insertCluster(db, { name: 'Cụm công nghiệp Tạm Dừng', ...cluster(west, LAT - 0.09, {}, { status: 'suspended' }) })).id;
     // G: another province of the same region
-    ids.G = (await insertCluster(db, { name: 'Cụm công nghiệp Tỉnh Bên', ...cluster(lonEast(LON, LAT, 15000), LAT, {}, { province_code: '11' }) })).id;
+    ids.G = (await insertCluster(db, { name: 'Cụm công nghiệp Tỉnh Bên', ...cluster(lonEast(LON, LAT, 15000), LAT, {}, { province_code_2009: '11' }) })).id;
     // H: a registry cluster still planned
     ids.H = (await insertCluster(db, { name: 'Cụm công nghiệp Quy Hoạch', ...cluster(lonEast(LON, LAT, 15000), LAT + 0.09, {}, { status: 'planned' }) })).id;
     await refreshConnection(planner);

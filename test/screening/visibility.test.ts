@@ -43,7 +43,7 @@ describeEachServer('screening: facility visibility across provinces', (t) => {
       await insertCluster(db, {
         name: 'Cụm công nghiệp Cạnh Bản Duyệt',
         geometry: squareAround(lonEast(lon, lat, 2250), lat, 500),
-        province_code: '10',
+        province_code_2009: '10',
         status: 'operating',
         properties: { industrial_land_ha: 50, leased_ha: 10, wastewater: 'operating', industries: [] },
       })

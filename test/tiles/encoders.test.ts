@@ -22,13 +22,13 @@ async function seedFixtures(db: Database) {
     await insertCluster(db, {
       code: `27-E${i}`,
       name: `Cụm công nghiệp So sánh ${i}`,
-      province_code: i % 2 ? '27' : '01',
+      province_code_2009: i % 2 ? '27' : '01',
       status: i % 3 ? 'operating' : 'expanding',
       geometry: squareAround((i % 2 ? BN[0] : HN[0]) + i * 0.013, (i % 2 ? BN[1] : HN[1]) + (i % 3) * 0.011, sizes[i]),
       properties: { investor: i % 2 ? `Nhà đầu tư ${i}` : null, wastewater: i % 3 ? 'operating' : 'none', occupancy_pct: 10 * i + 0.5 },
     });
   }
-  await insertCluster(db, { code: '27-EDRAFT', name: 'Cụm công nghiệp Nháp', province_code: '27', review_state: 'submitted', geometry: squareAround(BN[0] + 0.03, BN[1], 800) });
+  await insertCluster(db, { code: '27-EDRAFT', name: 'Cụm công nghiệp Nháp', province_code_2009: '27', review_state: 'submitted', geometry: squareAround(BN[0] + 0.03, BN[1], 800) });
   // a 6 × 6 grid of residential zones of 120–400 m around Bắc Ninh
   for (let i = 0; i < 36; i++) {
     await insertResidentialZone(db, {

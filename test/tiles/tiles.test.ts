@@ -19,8 +19,8 @@ describeEachServer('vector tiles', (t) => {
 
   beforeAll(async () => {
     const db = t.server.db;
-    clusterId = (await insertCluster(db, { name: 'Cụm công nghiệp Khắc Niệm', province_code: '27', geometry: squareAround(BN[0], BN[1], 800), properties: { investor: 'Công ty A', wastewater: 'operating' } })).id;
-    await insertCluster(db, { name: 'Cụm công nghiệp Nháp BN', province_code: '27', review_state: 'draft', geometry: squareAround(BN[0] + 0.01, BN[1], 400) });
+    clusterId = (await insertCluster(db, { name: 'Cụm công nghiệp Khắc Niệm', province_code_2009: '27', geometry: squareAround(BN[0], BN[1], 800), properties: { investor: 'Công ty A', wastewater: 'operating' } })).id;
+    await insertCluster(db, { name: 'Cụm công nghiệp Nháp BN', province_code_2009: '27', review_state: 'draft', geometry: squareAround(BN[0] + 0.01, BN[1], 400) });
     await insertResidentialZone(db, { name: 'Khu dân cư Thử', kind: 'urban', population: 1200, province_code: '27', geometry: squareAround(BN[0] - 0.01, BN[1] + 0.005, 300) });
   });
 
@@ -35,7 +35,7 @@ describeEachServer('vector tiles', (t) => {
     expect(tile.clusters.features).toHaveLength(1);
     const f = tile.clusters.features[0];
     expect(f.type).toBe(3);
-    expect(f.properties).toMatchObject({ id: clusterId, name: 'Cụm công nghiệp Khắc Niệm', province_code: '27', status: 'operating', investor: 'Công ty A', wastewater: 'operating' });
+    expect(f.properties).toMatchObject({ id: clusterId, name: 'Cụm công nghiệp Khắc Niệm', province_code: '24', province_code_2009: '27', status: 'operating', investor: 'Công ty A', wastewater: 'operating' });
     expect(f.properties.area_ha).toBeCloseTo(64, 0);
     // a z12 tile is ~9.1 km wide at 21°N, 2.23 m per unit of 4096: an 800 m square is ~359 units a side
     expect(f.bbox[2] - f.bbox[0]).toBeGreaterThan(340);
@@ -118,7 +118,7 @@ describeEachServer('vector tiles', (t) => {
   it('changes only the ETags of the tiles a change touches (the old place, the new place and the tile buffers)', async () => {
     const etag = async (layer: string, tile: { z: number; x: number; y: number }) =>
       (await getTile(t.server.baseUrl, `/tiles/${layer}/${tile.z}/${tile.x}/${tile.y}.pbf`)).headers.get('etag')!;
-    const moved = (await insertCluster(t.server.db, { name: 'Cụm công nghiệp Di Dời', province_code: '27', geometry: squareAround(BN[0] + 0.3, BN[1] + 0.1, 500) })).id;
+    const moved = (await insertCluster(t.server.db, { name: 'Cụm công nghiệp Di Dời', province_code_2009: '27', geometry: squareAround(BN[0] + 0.3, BN[1] + 0.1, 500) })).id;
     const from = tileOf(BN[0] + 0.3, BN[1] + 0.1, 12);
     const to = tileOf(BN[0] + 0.6, BN[1] + 0.1, 12);
     const far = tileOf(BN[0] - 0.5, BN[1] - 0.3, 12);

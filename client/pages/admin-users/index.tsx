@@ -48,7 +48,7 @@ export default function AdminUsersPage(_props: PageProps) {
 
   useEffect(() => {
     void load();
-    getJson<{ features: { properties: ProvinceOption }[] }>('/api/provinces?era=2009')
+    getJson<{ features: { properties: ProvinceOption }[] }>('/api/provinces') // scopes are 2025 units
       .then((fc) => setProvinces(fc.features.map((f) => ({ code: f.properties.code, name: f.properties.name })).sort((a, b) => a.code.localeCompare(b.code))))
       .catch(() => setProvinces([]));
   }, [load]);

@@ -564,7 +564,13 @@ export default function EditorPage(_props: PageProps) {
           </div>
           <div role="tabpanel">
             {tab === 'attributes' && (
-              <AttributeForm value={model} onChange={setModel} provinceLocked={provinceLocked} serverIssues={problems?.fieldIssues} />
+              <AttributeForm
+                value={model}
+                onChange={setModel}
+                provinceLocked={provinceLocked}
+                serverIssues={problems?.fieldIssues}
+                derived={props ? { province_code_2009: props.province_code_2009 as string | null | undefined, commune_codes: props.commune_codes as string[] | undefined } : null}
+              />
             )}
             {tab === 'history' && loaded && <HistoryPanel clusterId={loaded.id} refreshKey={refreshKey} publishedVersion={props?.published_version ?? null} />}
             {tab === 'comments' && loaded && <CommentThread clusterId={loaded.id} version={props?.version ?? null} refreshKey={refreshKey} />}

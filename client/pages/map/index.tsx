@@ -19,7 +19,7 @@ function fitPadding() {
 export default function PublicMapPage(_props: PageProps) {
   const t = useT(dict);
   const { search } = useLocation();
-  const era: Era = search.get('era') === '2025' ? '2025' : '2009';
+  const era: Era = search.get('era') === '2009' ? '2009' : '2025'; // the current division unless ?era=2009
 
   const [map, setMap] = useState<MapLibreMap | null>(null);
   const [provinces, setProvinces] = useState<ProvinceCollection | null>(null);

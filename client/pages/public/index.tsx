@@ -13,6 +13,8 @@ import { OpportunitiesPanel } from '../../public-map/OpportunitiesPanel.tsx';
 import { SearchPanel } from '../../public-map/SearchPanel.tsx';
 import { clusterCodeFromUrl, clusterUrl, parseHash, pushClusterUrl, syncHash } from '../../public-map/url-state.ts';
 import { ProvincePanel } from '../map/ProvincePanel.tsx';
+import { setBasemapEra } from '../../map/basemap.ts';
+import { addCommuneLayers } from '../../public-map/communes.ts';
 import type { InViewCluster } from './clusters-in-view.ts';
 import { ClustersInView, InViewAnnouncer, useClustersInView } from './ClustersInView.tsx';
 import '../../public-map/public-map.css';
@@ -156,6 +158,9 @@ export default function PublicClusterMapPage(_props: PageProps) {
       (v) => {
         if (cancelled) return;
         addPublicLayers(map, v);
+        // the current division: the 34 units' lines and names, and the communes once zoomed in
+        setBasemapEra(map, '2025');
+        addCommuneLayers(map);
         versionsRef.current = v;
         setVersions(v);
       },
@@ -389,6 +394,7 @@ export default function PublicClusterMapPage(_props: PageProps) {
           key={province}
           era="2009"
           code={province}
+          // the clickable fill is the 63-province tile layer (regions): its codes are 2009 codes
           onClose={() => setProvince(null)}
           onZoomTo={(bbox) => zoomTo(bbox, true)}
         />
