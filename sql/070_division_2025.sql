@@ -70,32 +70,36 @@ CREATE INDEX clusters_province_2009_idx ON clusters (province_code_2009);
 
 -- The communes a boundary (or point) lies in: every 2025 commune holding at least 1% of the area, largest first;
 -- a geometry in no commune (the sea, a gap between generalised communes) gets the nearest within ~1 km.
-CREATE FUNCTION commune_codes_2025(g geometry) RETURNS text[] LANGUAGE sql STABLE AS $$
-  WITH hits AS (
-    SELECT c.code, CASE WHEN ST_Dimension(g) = 2 THEN ST_Area(ST_Intersection(c.geom, g)) ELSE 1 END AS share
-    FROM communes_2025 c WHERE c.geom && g AND ST_Intersects(c.geom, g)
+-- (an invalid geometry — stored versions may be — is measured as ST_MakeValid repairs it)
+CREATE FUNCTION commune_codes_2025(g0 geometry) RETURNS text[] LANGUAGE sql STABLE AS $$
+  WITH v AS (SELECT CASE WHEN ST_IsValid(g0) THEN g0 ELSE ST_MakeValid(g0) END AS g),
+  hits AS (
+    SELECT c.code, CASE WHEN ST_Dimension(v.g) = 2 THEN ST_Area(ST_Intersection(c.geom, v.g)) ELSE 1 END AS share
+    FROM communes_2025 c, v WHERE c.geom && v.g AND ST_Intersects(c.geom, v.g)
   ),
   total AS (SELECT coalesce(sum(share), 0) AS s FROM hits)
   SELECT coalesce(
     (SELECT array_agg(h.code ORDER BY h.share DESC, h.code) FROM hits h, total t WHERE h.share > 0 AND h.share >= 0.01 * t.s),
     (SELECT array_agg(n.code) FROM (
-       SELECT c.code FROM communes_2025 c WHERE c.geom && ST_Expand(g, 0.01)
-       ORDER BY ST_Distance(c.geom, g), c.code LIMIT 1) n),
+       SELECT c.code FROM communes_2025 c, v WHERE c.geom && ST_Expand(v.g, 0.01)
+       ORDER BY ST_Distance(c.geom, v.g), c.code LIMIT 1) n),
     '{}'::text[])
 $$;
 
 -- The 2009 province of a geometry recorded in a 2025 unit: the old province of that unit holding most of it
 -- (the nearest one when it lies just outside); for a unit without old provinces, any old province holding most of it.
-CREATE FUNCTION province_2009_of(g geometry, unit text) RETURNS text LANGUAGE sql STABLE AS $$
+CREATE FUNCTION province_2009_of(g0 geometry, unit text) RETURNS text LANGUAGE sql STABLE AS $$
+  WITH v AS (SELECT CASE WHEN ST_IsValid(g0) THEN g0 ELSE ST_MakeValid(g0) END AS g)
   SELECT coalesce(
-    (SELECT p.code FROM provinces p
+    (SELECT p.code FROM provinces p, v
       WHERE province_unit_2025(p.code) = unit
-      ORDER BY (p.geom && g AND ST_Intersects(p.geom, g)) DESC,
-               CASE WHEN ST_Dimension(g) = 2 AND p.geom && g THEN ST_Area(ST_Intersection(p.geom, g)) ELSE 0 END DESC,
-               ST_Distance(p.geom, g), p.code
+      ORDER BY (p.geom && v.g AND ST_Intersects(p.geom, v.g)) DESC,
+               CASE WHEN ST_Dimension(v.g) = 2 AND p.geom && v.g THEN ST_Area(ST_Intersection(p.geom, v.g)) ELSE 0 END DESC,
+               ST_Distance(p.geom, v.g), p.code
       LIMIT 1),
-    (SELECT p.code FROM provinces p WHERE p.geom && g AND ST_Intersects(p.geom, g)
-      ORDER BY CASE WHEN ST_Dimension(g) = 2 THEN ST_Area(ST_Intersection(p.geom, g)) ELSE 0 END DESC, p.code LIMIT 1))
+    (SELECT p.code FROM provinces p, v WHERE p.geom && v.g AND ST_Intersects(p.geom, v.g)
+      ORDER BY CASE WHEN ST_Dimension(v.g) = 2 THEN ST_Area(ST_Intersection(p.geom, v.g)) ELSE 0 END DESC, p.code LIMIT 1))
+  FROM v
 $$;
 
 ALTER TABLE cluster_versions ADD COLUMN province_code_2009 text REFERENCES provinces(code);

@@ -528,7 +528,9 @@ export class ImportsService {
         }
         for (const i of issues) if (i.location === undefined && at) i.location = at;
         const blocked = issues.some((i) => i.severity === 'critical');
-        out.push({ feature: f.feature, province_code: province, area_ha: area, attributes: checked.value, issues, blocked, skip });
+        // the feature's province in its layer's era: clusters a 2025 unit, the other layers a 63-province code
+        const storedProvince = layer === 'clusters' && province ? (unitOf2009(province) ?? province) : province;
+        out.push({ feature: f.feature, province_code: storedProvince, area_ha: area, attributes: checked.value, issues, blocked, skip });
       }
       await this.repo.saveChecks(id, out);
       done += page.length;

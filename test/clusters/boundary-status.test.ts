@@ -44,7 +44,7 @@ describeEachServer('point-only and provisional clusters in the registry', (t) =>
     expect((await planner.post(`/api/clusters/${f.id}/submit`, {})).status).toBe(200);
     const approved = await reviewer.post(`/api/clusters/${f.id}/approve`, {});
     expect(approved.status, approved.text).toBe(200);
-    const list = await pub.get('/api/clusters?province=10');
+    const list = await pub.get('/api/clusters?province=15');
     const mine = list.body.features.find((x: any) => x.id === f.id);
     expect(mine.geometry.type).toBe('Point');
     expect(mine.properties.boundary_status).toBe('none');
@@ -58,7 +58,7 @@ describeEachServer('point-only and provisional clusters in the registry', (t) =>
     const created = await planner.post('/api/clusters', clusterFeature({}, square(LAOCAI, 2)));
     expect(created.status, created.text).toBe(201);
     expect(created.body.properties.boundary_status).toBe('surveyed');
-    const list = await planner.get('/api/clusters?province=10');
+    const list = await planner.get('/api/clusters?province=15');
     expect(list.body.features.length).toBeGreaterThan(0);
     for (const x of list.body.features) expect(['none', 'provisional', 'surveyed']).toContain(x.properties.boundary_status);
   });

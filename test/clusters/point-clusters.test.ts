@@ -27,15 +27,15 @@ describeEachServer('point-only and provisional clusters on maps, in figures and 
   beforeAll(async () => {
     const db = t.server.db;
     ({ id: dotId, code: dotCode } = await insertCluster(db, {
-      name: 'Cụm công nghiệp Điểm Sáng', province_code: '10', status: 'operating', at: AT,
+      name: 'Cụm công nghiệp Điểm Sáng', province_code_2009: '10', status: 'operating', at: AT,
       geometry: { type: 'Point', coordinates: DOT },
       properties: { declared_area_ha: 37.5, hazard_class: 'III' },
     }));
     ({ id: provId } = await insertCluster(db, {
-      name: 'Cụm công nghiệp Ranh Tạm', province_code: '10', status: 'operating', at: AT, boundary_status: 'provisional',
+      name: 'Cụm công nghiệp Ranh Tạm', province_code_2009: '10', status: 'operating', at: AT, boundary_status: 'provisional',
       geometry: squareAround(PROV[0], PROV[1], 500),
     }));
-    await insertCluster(db, { name: 'Cụm công nghiệp Đã Đo', province_code: '10', status: 'operating', at: AT, geometry: squareAround(104.14, 22.36, 400) });
+    await insertCluster(db, { name: 'Cụm công nghiệp Đã Đo', province_code_2009: '10', status: 'operating', at: AT, geometry: squareAround(104.14, 22.36, 400) });
     planner = await t.server.client().login('planner.laocai');
   });
 
@@ -77,13 +77,14 @@ describeEachServer('point-only and provisional clusters on maps, in figures and 
   });
 
   it('stats count the point cluster with a no-boundary count and its declared area', async () => {
+    // the current division: old 10 Lào Cai is in unit 15
     const res = await t.server.client().get('/api/stats?by=province');
     expect(res.status, res.text).toBe(200);
-    const lc = res.body.rows.find((r: any) => r.code === '10');
+    const lc = res.body.rows.find((r: any) => r.code === '15');
     expect(lc).toMatchObject({ planned_count: 3, established_count: 3, no_boundary_count: 1, provisional_count: 1 });
     // 37.5 declared + 25 (500 m) + 16 (400 m)
     expect(lc.established_ha).toBeCloseTo(37.5 + 25 + 16, 0);
-    const other = res.body.rows.find((r: any) => r.code === '27');
+    const other = res.body.rows.find((r: any) => r.code === '24');
     expect(other.no_boundary_count).toBe(0);
   });
 
@@ -113,7 +114,7 @@ describeEachServer('point-only and provisional clusters on maps, in figures and 
     expect(byRule['area-limit'].evidence).toMatchObject({ basis: 'attribute', value: 37.5 });
 
     // the same through the drawing check with a Point
-    const check = await planner.post('/api/analysis/check', { geometry: { type: 'Point', coordinates: DOT }, attributes: { province_code: '10', name: 'Cụm công nghiệp X', status: 'planned' } });
+    const check = await planner.post('/api/analysis/check', { geometry: { type: 'Point', coordinates: DOT }, attributes: { province_code: '15', name: 'Cụm công nghiệp X', status: 'planned' } });
     expect(check.status, check.text).toBe(200);
     const r2 = Object.fromEntries(check.body.results.map((r: any) => [r.rule, r]));
     expect(r2['within-province'].result).toBe('not-applicable');
@@ -126,7 +127,7 @@ describeEachServer('point-only and provisional clusters on maps, in figures and 
     expect(prox.body.cluster.geometry.type).toBe('Point');
 
     // the national conformity report does not crash on a point
-    const report = await planner.get('/api/conformity/report?province=10');
+    const report = await planner.get('/api/conformity/report?province=15');
     expect(report.status, report.text).toBe(200);
   });
 
@@ -146,7 +147,7 @@ describeEachServer('point-only and provisional clusters on maps, in figures and 
 
   it('exports do not crash on points: GeoJSON, KML, CSV and a second Shapefile of points', async () => {
     const c = t.server.client();
-    const gj = await c.get('/api/exports/clusters.geojson?province=10');
+    const gj = await c.get('/api/exports/clusters.geojson?province=15');
     expect(gj.status).toBe(200);
     const body = typeof gj.body === 'object' ? gj.body : JSON.parse(gj.text);
     const dot = body.features.find((f: any) => f.properties.id === dotId);
@@ -182,7 +183,7 @@ describeEachServer('point-only and provisional clusters on maps, in figures and 
   });
 
   it('the public API lists the point cluster with its Point', async () => {
-    const res = await t.server.client().get('/api/clusters?province=10');
+    const res = await t.server.client().get('/api/clusters?province=15');
     const dot = res.body.features.find((f: any) => f.id === dotId);
     expect(dot.geometry.type).toBe('Point');
     expect(dot.properties.boundary_status).toBe('none');

@@ -150,9 +150,9 @@ describeEachServer('facilities: review workflow (draft → submitted → approve
     await reviewer.post(`/api/facilities/${published}/approve`, {});
     await planner.put(`/api/facilities/${published}`, facilityFeature(point(104.2, 22.43), { name: 'v2' }), { 'If-Match': '"1"' });
     const repo = new FacilitiesRepository(t.server.db);
-    const own = await repo.visibleVersions([draftOnly, published], { seeAllUnpublished: false, ownProvince: '10' });
+    const own = await repo.visibleVersions([draftOnly, published], { seeAllUnpublished: false, ownProvince: '15' });
     expect(Object.fromEntries(own)).toEqual({ [draftOnly]: 1, [published]: 2 });
-    const other = await repo.visibleVersions([draftOnly, published], { seeAllUnpublished: false, ownProvince: '27' });
+    const other = await repo.visibleVersions([draftOnly, published], { seeAllUnpublished: false, ownProvince: '24' });
     expect(Object.fromEntries(other)).toEqual({ [published]: 1 });
     // screening by the facility's own province keeps working on the head version
     const screening = await planner.post('/api/screening', { facility_id: published });

@@ -196,7 +196,7 @@ describeEachServer('OGC API – Features', (t) => {
   });
 
   it('renders the items page as HTML with f=html and rejects an unknown f', async () => {
-    const res = await t.server.client().get('/ogc/collections/clusters/items?f=html&province=27');
+    const res = await t.server.client().get('/ogc/collections/clusters/items?f=html&province=24');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.text).toContain('Cụm công nghiệp Bắc Ninh OGC');
