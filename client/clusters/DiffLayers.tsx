@@ -10,16 +10,18 @@ export const DIFF_COLORS = {
   new: '#2459a8',
   added: '#16a34a',
   removed: '#dc2626',
+  /** the part of the boundary outside its 2025 unit (province-edge check) */
+  outside: '#ea580c',
 } as const;
 
 const SOURCE = 'cluster-diff';
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-type Part = 'old' | 'new' | 'added' | 'removed';
+type Part = 'old' | 'new' | 'added' | 'removed' | 'outside';
 
 function collection(parts: Partial<Record<Part, Geometry | null | undefined>>, newProvisional: boolean): FeatureCollection {
   const features: Feature[] = [];
-  for (const part of ['old', 'new', 'added', 'removed'] as const) {
+  for (const part of ['old', 'new', 'added', 'removed', 'outside'] as const) {
     const g = parts[part];
     if (g) features.push({ type: 'Feature', geometry: g, properties: { part, provisional: part === 'new' && newProvisional } });
   }
@@ -34,6 +36,7 @@ function ensureLayers(map: MapLibreMap) {
   map.addLayer({ id: `${SOURCE}-new-fill`, type: 'fill', source: SOURCE, filter: is('new') as never, paint: { 'fill-color': DIFF_COLORS.new, 'fill-opacity': 0.12 } }, before);
   map.addLayer({ id: `${SOURCE}-added`, type: 'fill', source: SOURCE, filter: is('added') as never, paint: { 'fill-color': DIFF_COLORS.added, 'fill-opacity': 0.55 } }, before);
   map.addLayer({ id: `${SOURCE}-removed`, type: 'fill', source: SOURCE, filter: is('removed') as never, paint: { 'fill-color': DIFF_COLORS.removed, 'fill-opacity': 0.5 } }, before);
+  map.addLayer({ id: `${SOURCE}-outside`, type: 'fill', source: SOURCE, filter: is('outside') as never, paint: { 'fill-color': DIFF_COLORS.outside, 'fill-opacity': 0.6 } }, before);
   map.addLayer({
     id: `${SOURCE}-old`,
     type: 'line',
@@ -74,6 +77,8 @@ export interface DiffLayersProps {
   newGeometry?: Geometry | null;
   added?: Geometry | null;
   removed?: Geometry | null;
+  /** the part outside the cluster's 2025 unit, when the province-edge check warned */
+  outside?: Geometry | null;
   /** Zoom to the shown geometries when they change. */
   fit?: boolean;
   /** The new boundary is provisional: drawn dashed. */
@@ -81,12 +86,12 @@ export interface DiffLayersProps {
 }
 
 /** Old (dashed grey) and new (blue) boundaries with the added (green) and removed (red) parts; render inside <MapView>. */
-export function DiffLayers({ oldGeometry, newGeometry, added, removed, fit = true, newProvisional = false }: DiffLayersProps) {
+export function DiffLayers({ oldGeometry, newGeometry, added, removed, outside, fit = true, newProvisional = false }: DiffLayersProps) {
   const map = useMap();
   useEffect(() => {
     if (!map) return;
     ensureLayers(map);
-    const data = collection({ old: oldGeometry, new: newGeometry, added, removed }, newProvisional);
+    const data = collection({ old: oldGeometry, new: newGeometry, added, removed, outside }, newProvisional);
     map.getSource<GeoJSONSource>(SOURCE)?.setData(data);
     if (!fit) return;
     const boxes = [oldGeometry, newGeometry, added, removed].map((g) => bboxOf(g ?? null)).filter((b): b is [number, number, number, number] => !!b);
@@ -99,6 +104,6 @@ export function DiffLayers({ oldGeometry, newGeometry, added, removed, fit = tru
       ];
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom: 16, duration: 0 });
     }
-  }, [map, oldGeometry, newGeometry, added, removed, fit, newProvisional]);
+  }, [map, oldGeometry, newGeometry, added, removed, outside, fit, newProvisional]);
   return null;
 }

@@ -68,10 +68,12 @@ export interface DiffViewProps {
   /** boundary_status of the new version: provisional boundaries are drawn dashed, none is a location point */
   toBoundaryStatus?: string | null;
   mapHeight?: number;
+  /** the part of the new boundary outside its 2025 unit (province-edge warning), drawn in orange */
+  outside?: Geometry | null;
 }
 
 /** The map diff (old, new, added, removed, with areas) and the attribute changes between two versions. */
-export function DiffView({ clusterId, from, to, fromGeometry, toGeometry, toBoundaryStatus, mapHeight = 320 }: DiffViewProps) {
+export function DiffView({ clusterId, from, to, fromGeometry, toGeometry, toBoundaryStatus, mapHeight = 320, outside }: DiffViewProps) {
   const t = useT(clusterDict);
   const fmt = useFormatNumber();
   const [diff, setDiff] = useState<ClusterDiff | null>(null);
@@ -105,7 +107,7 @@ export function DiffView({ clusterId, from, to, fromGeometry, toGeometry, toBoun
     <div className="ca-diff" data-testid="diff-view" data-from={from ?? ''} data-to={to}>
       <div className="ca-diff__map" style={{ height: mapHeight }}>
         <MapView padding={32}>
-          <DiffLayers oldGeometry={from === null ? null : oldGeometry} newGeometry={newGeometry} added={diff?.added} removed={diff?.removed} newProvisional={toBoundaryStatus === 'provisional'} />
+          <DiffLayers oldGeometry={from === null ? null : oldGeometry} newGeometry={newGeometry} added={diff?.added} removed={diff?.removed} newProvisional={toBoundaryStatus === 'provisional'} outside={outside ?? null} />
         </MapView>
       </div>
       <ul className="ca-diff__legend" aria-label={t('diff.attributes')}>

@@ -26,7 +26,7 @@ async function spreadClusters(server: TestServer) {
       const industrial = 20 + Math.round(rand() * 30);
       await insertCluster(server.db, {
         code: `${p.code}-B${k}`,
-        province_code: p.code,
+        province_code_2009: p.code,
         status,
         geometry: squareAround(p.lon + k * 0.01, p.lat, 400 + Math.round(rand() * 400)),
         at: `${year}-0${1 + Math.floor(rand() * 9)}-15T03:00:00Z`,
@@ -89,6 +89,11 @@ describe('dashboard, plan and reports pages in a browser', () => {
     const errors = trackErrors(page);
     await login(page, server.baseUrl, 'ministry');
     await page.goto(`${server.baseUrl}/dashboard`);
+    await waitSettled(page);
+    // the current division (34 units) is the default; the 63 provinces are one switch away
+    expect(await page.locator('[data-testid=choropleth] path').count()).toBe(34);
+    await page.check('[data-testid=era-2009]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=choropleth] path').length === 63, null, { timeout: 20_000 });
     await waitSettled(page);
 
     expect(await page.locator('[data-testid=choropleth] path').count()).toBe(63);

@@ -64,7 +64,7 @@ describe('foundation: public map in a browser', { timeout: 180_000 }, () => {
   it('renders the provinces, labels in Vietnamese, and opens Hà Nội on click (desktop)', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = trackErrors(page);
-    await page.goto(`${server.baseUrl}/provinces`);
+    await page.goto(`${server.baseUrl}/provinces?era=2009`); // the 63-province facts: region, VN-2000 zone
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
 
     expect(await waitForProvinces(page)).toBeGreaterThan(0);

@@ -88,7 +88,7 @@ describe('public map with the keyboard only', { timeout: 240_000 }, () => {
     for (let i = 0; i < GRID; i++) {
       await insertCluster(server.db, {
         name: `Cụm công nghiệp Lưới ${String(i + 1).padStart(2, '0')}`,
-        province_code: '27',
+        province_code_2009: '27',
         geometry: squareAround(106.045 + (i % 6) * 0.01, 21.155 + Math.floor(i / 6) * 0.008, 300),
       });
     }

@@ -46,7 +46,7 @@ describe('public map in a browser', { timeout: 240_000 }, () => {
     server = started;
     ({ code } = await insertCluster(server.db, {
       name: NAME,
-      province_code: '10',
+      province_code_2009: '10',
       status: 'operating',
       geometry: squareAround(104.0, 22.45, 800),
       properties: {
@@ -61,7 +61,7 @@ describe('public map in a browser', { timeout: 240_000 }, () => {
     }));
     ({ code: draftCode } = await insertCluster(server.db, {
       name: DRAFT_NAME,
-      province_code: '10',
+      province_code_2009: '10',
       review_state: 'draft',
       geometry: squareAround(104.02, 22.45, 800),
     }));
@@ -159,7 +159,7 @@ describe('public map in a browser', { timeout: 240_000 }, () => {
 
     const { code: freshCode } = await insertCluster(server.db, {
       name: 'Cụm công nghiệp Làm Mới',
-      province_code: '10',
+      province_code_2009: '10',
       geometry: squareAround(104.01, 22.455, 600),
     });
     // the page polls /tiles/versions.json every 30 s

@@ -53,7 +53,8 @@ export default function DashboardPage(_props: PageProps) {
 
   const [measure, setMeasure] = useState<Measure>('established_count');
   const [by, setBy] = useState<By>('province');
-  const [era, setEra] = useState<Era>('2009');
+  // the current division by default (the 63 provinces one switch away)
+  const [era, setEra] = useState<Era>('2025');
   const [phase, setPhase] = useState<string>('');
   const [step, setStep] = useState(maxStep);
   const [asOf, setAsOf] = useState(today);

@@ -122,7 +122,7 @@ export default function PublicMapPage(_props: PageProps) {
           <div className="segmented__options">
             {ERAS.map((value) => (
               <label key={value} className="segmented__option" title={t(`era.${value}`)}>
-                <input type="radio" name="era" value={value} checked={era === value} onChange={() => setSearchParams({ era: value === '2009' ? null : value })} />
+                <input type="radio" name="era" value={value} checked={era === value} onChange={() => setSearchParams({ era: value === '2025' ? null : value })} />
                 <span>
                   <span className="segmented__long">{t(`era.${value}`)}</span>
                   <span className="segmented__short">{t(`era.${value}.short`)}</span>

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { CLUSTER_ATTRIBUTE_FIELDS } from '@domain/cluster-attributes';
-import { ApiError } from '../../api/http.ts';
+import type { Geometry } from 'geojson';
+import { ApiError, postJson } from '../../api/http.ts';
+import { DivisionFacts } from '../../clusters/DivisionFacts.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { Link, setSearchParams, useLocation } from '../../app/router.tsx';
 import type { PageProps } from '../../app/route-types.ts';
@@ -13,6 +15,16 @@ import { clusterDict } from '../../clusters/i18n.ts';
 import type { QueueItem } from '../../clusters/types.ts';
 import { dict } from './i18n.ts';
 import './review.css';
+
+/** `province_edge` of POST /api/clusters/validate (server/domain/province-edge.ts). */
+interface ProvinceEdgeReport {
+  level: 'warning' | 'neighbour' | 'error';
+  outside_ha: number;
+  outside_max_m: number | null;
+  tolerance_m: number;
+  neighbour: { province_code: string; name: string } | null;
+  outside: Geometry | null;
+}
 
 /** The reviewer's screen: the queue of submitted drafts, the boundary and attribute diff, the decision and the discussion. */
 export default function ReviewPage(_props: PageProps) {
@@ -134,6 +146,23 @@ function ReviewDetail({ item, onDone }: { item: QueueItem; onDone(message: strin
     };
   }, [item.id]);
 
+  // the province-edge check of the version under review: its outside part is drawn on the map
+  const [edge, setEdge] = useState<ProvinceEdgeReport | null>(null);
+  useEffect(() => {
+    if (!current?.feature.geometry) return;
+    let live = true;
+    postJson<{ province_edge?: ProvinceEdgeReport | null }>(`/api/clusters/validate?id=${encodeURIComponent(item.id)}`, {
+      type: 'Feature',
+      geometry: current.feature.geometry,
+      properties: current.feature.properties,
+    })
+      .then((r) => live && setEdge(r.province_edge ?? null))
+      .catch(() => live && setEdge(null));
+    return () => {
+      live = false;
+    };
+  }, [current, item.id]);
+
   const props = current?.feature.properties ?? item;
   const published = (props.published_version as number | null | undefined) ?? null;
   const version = Number(props.version ?? item.version);
@@ -176,7 +205,22 @@ function ReviewDetail({ item, onDone }: { item: QueueItem; onDone(message: strin
       </header>
 
       <h3 className="ca-subtitle">{t('boundary')}</h3>
-      <DiffView clusterId={item.id} from={published} to={version} toGeometry={current?.feature.geometry ?? item.geometry ?? null} toBoundaryStatus={String(((current?.feature.properties ?? item.properties) as Record<string, unknown> | null | undefined)?.boundary_status ?? '')} mapHeight={380} />
+      <DiffView clusterId={item.id} from={published} to={version} toGeometry={current?.feature.geometry ?? item.geometry ?? null} toBoundaryStatus={String(((current?.feature.properties ?? item.properties) as Record<string, unknown> | null | undefined)?.boundary_status ?? '')} mapHeight={380} outside={edge?.outside ?? null} />
+      {edge && (
+        <p className={`review__small review__edge review__edge--${edge.level}`} data-testid="province-edge">
+          {t(edge.level === 'warning' ? 'edgeWarning' : 'edgeProblem', {
+            ha: fmt(edge.outside_ha, { maximumFractionDigits: 4 }),
+            m: fmt(Math.round(edge.outside_max_m ?? 0)),
+            tol: fmt(edge.tolerance_m),
+            unit: edge.neighbour ? `${edge.neighbour.name} (${edge.neighbour.province_code})` : t('edgeNoUnit'),
+          })}
+        </p>
+      )}
+      <DivisionFacts
+        provinceCode={props.province_code as string | undefined}
+        provinceCode2009={props.province_code_2009 as string | undefined}
+        communeCodes={props.commune_codes as string[] | undefined}
+      />
       {typeof props.area_ha === 'number' && (
         <p className="review__small">
           {t('area', { ha: fmt(props.area_ha as number, { maximumFractionDigits: 2 }) })}
