@@ -42,16 +42,26 @@ export const schemas: Record<string, JsonSchema> = {
   }),
   Region: object({ code: str, name_vi: str, name_en: str, province_codes: arrayOf(str) }),
   ProvinceFeature: {
-    allOf: [ref('Feature'), object({ properties: object({ code: str, name: str, short_name: str }) })],
+    allOf: [ref('Feature'), object({ properties: object({ code: str, era: { type: 'string', enum: ['2025', '2009'] }, name: str, short_name: str }) })],
   },
+  CommuneList: object({
+    era: { const: '2025' },
+    province_code: str,
+    communes: arrayOf(object({ code: { type: 'string', pattern: '^\\d{5}$' }, name: str, short_name: str, type: { type: 'string', enum: ['xa', 'phuong', 'dac-khu'] }, province_code: str })),
+  }),
   ProvinceCollection: object({ type: { const: 'FeatureCollection' }, features: arrayOf(ref('ProvinceFeature')) }),
-  District: object({ code: str, name: str, province_code: str, has_geometry: bool }),
+  District: object({ code: str, name: str, province_code: str, province_code_2009: str, era: { const: '2009' }, has_geometry: bool }),
   ClusterProperties: object({
     id: { type: 'string', format: 'uuid' },
     code: str,
     name: str,
     status: { type: 'string', enum: ['planned', 'established', 'operating', 'expanding', 'suspended', 'removed'] },
+    /** the 2025 unit */
     province_code: str,
+    /** the pre-2025 province, derived from the boundary */
+    province_code_2009: nullable(str),
+    /** 5-digit 2025 communes, derived from the boundary */
+    commune_codes: arrayOf({ type: 'string', pattern: '^\\d{5}$' }),
     district_code: nullable(str),
     area_ha: nullable(num),
     version: int,

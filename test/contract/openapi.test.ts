@@ -32,7 +32,7 @@ describeEachServer('/api contract (OpenAPI)', (t) => {
     ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
     ajv.addFormat('binary', true);
     ajv.addSchema(doc, 'openapi.json');
-    clusterId = (await insertCluster(t.server.db, { province_code: '10', review_state: 'approved', geometry: squareAround(104.0, 22.3, 600) })).id;
+    clusterId = (await insertCluster(t.server.db, { province_code_2009: '10', review_state: 'approved', geometry: squareAround(104.0, 22.3, 600) })).id;
   });
 
   it('is a valid OpenAPI 3.x document', async () => {
@@ -119,7 +119,7 @@ describeEachServer('/api contract (OpenAPI)', (t) => {
     await check(planner, 'get', `/api/plans/${plan.body.id}/items`, '/api/plans/{id}/items');
     const csv = await planner.request('POST', `/api/plans/${plan.body.id}/items/import`, { raw: 'name,province_code,phase,area\nCụm công nghiệp CSV,10,vision-2025,20', headers: { 'content-type': 'text/csv' } });
     expectConforms('post', '/api/plans/{id}/items/import', csv);
-    const created = await planner.request('POST', '/api/clusters', { body: { type: 'Feature', properties: { name: 'Cụm công nghiệp Hợp đồng API', province_code: '10', status: 'planned' }, geometry: squareAround(104.2, 22.4, 700) } });
+    const created = await planner.request('POST', '/api/clusters', { body: { type: 'Feature', properties: { name: 'Cụm công nghiệp Hợp đồng API', province_code: '15', status: 'planned' }, geometry: squareAround(104.2, 22.4, 700) } });
     expectConforms('post', '/api/clusters', created);
     expectConforms('post', '/api/clusters', await anon.post('/api/clusters', {}));
 
@@ -141,7 +141,7 @@ describeEachServer('/api contract (OpenAPI)', (t) => {
     };
 
     // a cluster through its whole workflow
-    const created = await send(planner, 'post', '/api/clusters', '/api/clusters', { type: 'Feature', properties: { name: 'Cụm công nghiệp Quy trình API', province_code: '10', status: 'planned' }, geometry: squareAround(104.25, 22.45, 700) });
+    const created = await send(planner, 'post', '/api/clusters', '/api/clusters', { type: 'Feature', properties: { name: 'Cụm công nghiệp Quy trình API', province_code: '15', status: 'planned' }, geometry: squareAround(104.25, 22.45, 700) });
     expect(created.status, created.text).toBe(201);
     const id = created.body.id as string;
     await send(planner, 'post', `/api/clusters/validate?id=${id}`, '/api/clusters/validate', created.body);
