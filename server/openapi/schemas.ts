@@ -96,8 +96,10 @@ export const schemas: Record<string, JsonSchema> = {
     status: { type: 'string', enum: ['draft', 'approved', 'superseded'] },
     province_code: nullable(str),
     horizon_year: int,
-  }),
-  Plans: listOf('plans', ref('Plan')),
+    /** in GET /api/plans: may the signed-in user add items to it (the server's plan rule) */
+    may_add_items: bool,
+  }, ['may_add_items']),
+  Plans: listOf('plans', { allOf: [ref('Plan'), object({ may_add_items: bool })] }),
   PlanItemFeature: {
     allOf: [ref('Feature'), object({ properties: object({ id: { type: ['string', 'integer'] }, plan_id: int, name: str, province_code: str, planned_area_ha: num, version: int }) })],
   },

@@ -9,11 +9,13 @@ import {
   BadRequestException,
   ConflictException,
   ForbiddenException,
+  HttpException,
   NotFoundException,
   UnauthorizedException,
   UnprocessableEntityException,
 } from '../errors.ts';
 import { isIsoDate } from '../domain/dates.ts';
+import { roleMay } from '../domain/permissions.ts';
 import { PLAN_PHASES, type PlanPhase } from '../domain/cluster-attributes.ts';
 import { decide, type ReviewAction } from '../versioning/review-workflow.ts';
 import { VersioningService, type ActionContext } from '../versioning/versioning.service.ts';
@@ -161,9 +163,25 @@ export class PlansService {
     return this.versioning.createMany(tx, ctx, drafts.map((d) => ({ provinceCode: d.province_code, draft: d, details: { plan_id: plan.id, ...details } })), comment);
   }
 
+  /**
+   * May `user` add items to `plan` in their own province (any way in)? `assertMayAddItems` answered as a flag, sent
+   * with each plan so that the client shows or hides the actions by the server's rule instead of a copy of it.
+   */
+  mayAddItems(user: SessionUser, plan: PlanRow): boolean {
+    if (plan.status === 'approved' && !roleMay(user.role, 'edit')) return false;
+    const province = plan.province_code ?? user.province_code;
+    try {
+      this.assertMayAddItems({ actor: user, ip: null }, plan, plan.status === 'approved' && province ? [province] : []);
+      return true;
+    } catch (err) {
+      if (err instanceof HttpException) return false;
+      throw err;
+    }
+  }
+
   async listPlans(user: SessionUser | undefined) {
     if (!user) throw new UnauthorizedException();
-    return { plans: await this.plans.list() };
+    return { plans: (await this.plans.list()).map((p) => ({ ...p, may_add_items: this.mayAddItems(user, p) })) };
   }
 
   async getPlan(user: SessionUser | undefined, idRaw: string) {

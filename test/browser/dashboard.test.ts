@@ -172,6 +172,8 @@ describe('dashboard, plan and reports pages in a browser', () => {
     expect(await page.locator('[data-testid=plan-items] tr[data-kind=established]').count()).toBe(1);
     expect(await page.locator('[data-testid=plan-items] tr[data-kind=planned]').count()).toBe(3);
     expect(await page.getAttribute('[data-testid=plan-items] tr[data-kind=established] a', 'href')).toBe('/c/10-FA');
+    // the planner may amend the approved plan of their province (the server's may_add_items): the CSV form is offered
+    expect(await page.locator('form.plan-import').count()).toBe(1);
     await page.waitForFunction(() => !!window.__map?.getSource('plan-items') && window.__map.querySourceFeatures('plan-items').length > 0, null, { timeout: 30_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: `${SHOTS}/plan.png`, fullPage: true });

@@ -151,6 +151,13 @@ describeEachServer('plans: one rule for every way in', (t) => {
     expect((await planner.post(`/api/plans/${draft10}/items`, item)).status).toBe(201);
     expect((await csvPost(planner, draft10, csv)).status).toBe(201);
     expect(await itemsIn(nationalDraft)).toBe(0);
+
+    // the client is told the same rule with each plan (GET /api/plans may_add_items), not left to copy it
+    const flags = async (client: TestClient) => new Map(((await client.get('/api/plans')).body.plans as any[]).map((p) => [p.id, p.may_add_items]));
+    const [p, r, m] = [await flags(planner), await flags(reviewer), await flags(ministry)];
+    expect([p.get(nationalDraft), p.get(draft10), p.get(approved10), p.get(superseded27)]).toEqual([false, true, true, false]);
+    expect([r.get(draft10), r.get(approved10)]).toEqual([rPost.status === 201, true]);
+    expect([m.get(nationalDraft), m.get(approved10)]).toEqual([true, false]);
   });
 
   it('the CSV import into an approved plan is all or nothing: a refused row in the middle leaves nothing written', async () => {

@@ -22,6 +22,8 @@ interface Plan {
   decision_date: string | null;
   decision_authority: string | null;
   item_count: number;
+  /** the server's plan rule (PlansService.assertMayAddItems) for the signed-in user */
+  may_add_items: boolean;
 }
 
 interface ItemProps {
@@ -148,7 +150,8 @@ export default function PlanPage(_props: PageProps) {
   }, [map, items]);
 
   const plan = useMemo(() => plans?.find((p) => p.id === planId) ?? null, [plans, planId]);
-  const canImport = !!user && plan?.status === 'draft' && (user.role === 'admin' || (plan.level === 'province' && user.role === 'planner' && user.province_code === plan.province_code) || (plan.level !== 'province' && user.role === 'ministry'));
+  // the server decides who may add items to this plan (the same rule for the form, the CSV and the import wizard)
+  const canImport = !!user && !!plan?.may_add_items;
 
   async function onImport(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
