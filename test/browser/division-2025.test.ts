@@ -57,12 +57,12 @@ describe('2025 division in the editor: planner of unit 15 edits an old-Yên Bái
 
     const facts = page.getByTestId('division-facts');
     await expect.poll(() => facts.innerText(), { timeout: 20_000 }).toContain('Lào Cai');
-    await expect.poll(() => page.getByTestId('division-old').innerText()).toContain('Yên Bái');
+    await expect.poll(() => page.getByTestId('division-old').innerText(), { timeout: 20_000 }).toContain('Yên Bái');
     const communeList = page.getByTestId('division-communes');
-    await expect.poll(() => communeList.locator(`[data-commune-code="${communes[0]}"]`).count()).toBe(1);
+    await expect.poll(() => communeList.locator(`[data-commune-code="${communes[0]}"]`).count(), { timeout: 20_000 }).toBe(1);
     // the commune is shown by name (looked up in unit 15's list), not only by code
     const names = await server.db.query<{ name: string }>('SELECT name FROM communes_2025 WHERE code = $1', [communes[0]]);
-    await expect.poll(() => communeList.innerText()).toContain(names.rows[0]!.name);
+    await expect.poll(() => communeList.innerText(), { timeout: 20_000 }).toContain(names.rows[0]!.name);
 
     // edit: the planner of unit 15 may save over the old-Yên Bái cluster
     await page.locator('input[name="tenants"]').fill('7');
@@ -74,7 +74,8 @@ describe('2025 division in the editor: planner of unit 15 edits an old-Yên Bái
     const body = await res.json();
     expect(body.properties).toMatchObject({ province_code: '15', province_code_2009: '15', tenants: 7 });
     expect(body.properties.commune_codes).toEqual(communes);
-    await expect.poll(() => communeList.locator(`[data-commune-code="${communes[0]}"]`).count()).toBe(1);
+    await expect.poll(() => communeList.locator(`[data-commune-code="${communes[0]}"]`).count(), { timeout: 20_000 }).toBe(1);
+    await facts.scrollIntoViewIfNeeded();
     await page.screenshot({ path: SHOT });
     expect(errors).toEqual([]);
   }, 180_000);
