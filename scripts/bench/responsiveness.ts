@@ -4,7 +4,7 @@
  * validations run. The real server is spawned (embedded driver on a fresh DATA_DIR; native PostGIS too when
  * BENCH_DATABASE_URL points at a server where we may CREATE DATABASE).
  *
- *   node --import tsx scripts/bench/responsiveness.ts
+ *   node --import tsx scripts/bench/responsiveness.ts [--rows N]   (default: IMPORT_LIMITS.maxRows)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +14,8 @@ import pg from 'pg';
 import { projectRoot } from '../../server/paths.ts';
 import { GEOMETRY_MAX_VERTICES, IMPORT_LIMITS } from '../../server/domain/limits.ts';
 
+const rowsArg = process.argv.indexOf('--rows');
+const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : IMPORT_LIMITS.maxRows;
 let nextPort = 3800;
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'demo-password';
 
@@ -118,7 +120,7 @@ async function heavyWork(base: string) {
   const auth = await login(base, 'planner.laocai');
   const form = new FormData();
   form.append('layer', 'clusters');
-  form.append('file', new Blob([bigCsv(IMPORT_LIMITS.maxRows)]), 'big.csv');
+  form.append('file', new Blob([bigCsv(ROWS)]), 'big.csv');
   const t0 = performance.now();
   const up = await fetch(`${base}/api/imports`, { method: 'POST', headers: { cookie: auth.cookie, 'x-csrf-token': auth.csrf }, body: form });
   const { id } = (await up.json()) as { id: string };
@@ -138,7 +140,7 @@ async function heavyWork(base: string) {
   }
   checking = false;
   await validate;
-  return { check_s: +((performance.now() - t0) / 1000).toFixed(1), validations };
+  return { rows: ROWS, check_s: +((performance.now() - t0) / 1000).toFixed(1), validations };
 }
 
 async function bench(label: string, env: Record<string, string>) {

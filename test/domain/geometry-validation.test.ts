@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import {
   VIETNAM_EXTENT,
   findSelfIntersection,
+  findSelfIntersectionWithin,
   removeDuplicateConsecutiveVertices,
   validateClusterGeometry,
   type GeometryIssueCode,
@@ -253,5 +254,41 @@ describe('removeDuplicateConsecutiveVertices', () => {
   it('no-ops on clean input and empty input', () => {
     expect(removeDuplicateConsecutiveVertices(square())).toEqual({ positions: square(), removed: 0 });
     expect(removeDuplicateConsecutiveVertices([])).toEqual({ positions: [], removed: 0 });
+  });
+});
+
+describe('bounded cost of the crossing check', () => {
+  // teeth long in x, stacked in y: every edge overlaps every other in x, so a sweep on x visits n² pairs
+  const horizontalComb = (teeth: number) => {
+    const r: [number, number][] = [];
+    for (let i = 0; i < teeth; i++) {
+      const y = 22.3 + i * 1e-6;
+      r.push([104.0, y], [104.05, y + 2.5e-7]);
+    }
+    r.push([103.99, 22.3 + teeth * 1e-6], [103.99, 22.3 - 1e-6], r[0]!);
+    return r;
+  };
+
+  it('sweeps a comb of long horizontal teeth on y, well inside the budget', () => {
+    const ring = horizontalComb(16_000);
+    const budget = 20 * ring.length; // a sweep on x would need ~n²/2 = 5·10⁸ pairs
+    const r = findSelfIntersectionWithin([[ring]], budget);
+    expect(r.complete).toBe(true);
+    expect(r.found).toBeNull();
+  });
+
+  it('leaves a pathological boundary to PostGIS instead of spending unbounded time', () => {
+    // a star: every edge spans the figure in both axes
+    const ring: [number, number][] = [];
+    const spikes = 20_000;
+    for (let i = 0; i < spikes; i++) {
+      const a = (2 * Math.PI * i) / spikes;
+      const b = (2 * Math.PI * (i + 0.5)) / spikes;
+      ring.push([104 + 0.05 * Math.cos(a), 22.3 + 0.05 * Math.sin(a)], [104 + 0.0001 * Math.cos(b), 22.3 + 0.0001 * Math.sin(b)]);
+    }
+    ring.push(ring[0]!);
+    expect(findSelfIntersectionWithin([[ring]], 1_000_000).complete).toBe(false);
+    const result = validateClusterGeometry({ type: 'Polygon', coordinates: [ring] });
+    expect(result.warnings.map((w) => w.code)).toContain('self-intersection-deferred');
   });
 });
