@@ -222,7 +222,7 @@ export default function DashboardPage(_props: PageProps) {
 
       {total && (
         <section className="dash-kpis" aria-label={t('kpi')} data-testid="kpis">
-          {(['planned_count', 'established_count', 'operating_count', 'fulfilment_pct', 'established_ha', 'occupancy_pct', 'wastewater_operating', 'nonconforming_count'] as const).map((m) => {
+          {(['planned_count', 'established_count', 'operating_count', 'fulfilment_pct', 'established_ha', 'occupancy_pct', 'wastewater_operating', 'nonconforming_count', 'no_boundary_count'] as const).map((m) => {
             const v = measureValue(total, m);
             return (
               <div key={m} className="dash-kpi" data-measure={m}>

@@ -14,6 +14,8 @@ export interface StatsRow {
   occupancy_pct: number | null;
   wastewater_operating: number;
   nonconforming_count: number;
+  /** clusters known only by a location point (issue 17) */
+  no_boundary_count: number;
   fulfilment_pct: number | null;
 }
 
@@ -36,6 +38,7 @@ export const MEASURES = [
   'occupancy_pct',
   'wastewater_operating',
   'nonconforming_count',
+  'no_boundary_count',
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 
@@ -51,6 +54,7 @@ export const MEASURE_LABELS: Record<Measure, Bilingual> = {
   occupancy_pct: { vi: 'Tỷ lệ lấp đầy (%)', en: 'Occupancy (%)' },
   wastewater_operating: { vi: 'CCN có trạm XLNT đang vận hành', en: 'With an operating wastewater plant' },
   nonconforming_count: { vi: 'CCN chưa phù hợp quy định', en: 'Non-conforming clusters' },
+  no_boundary_count: { vi: 'CCN chưa có ranh giới', en: 'Clusters without a boundary' },
 };
 
 /** The value of a measure for one row, as the server computed it. */
