@@ -69,8 +69,9 @@ describeEachServer('imports: point layers for clusters', (t) => {
     expect(approved.status, approved.text).toBe(200);
 
     // stats: counted, flagged, with its declared area
+    // the current division: old 10 Lào Cai is in unit 15
     const stats = await t.server.client().get('/api/stats?by=province');
-    const lc = stats.body.rows.find((r: any) => r.code === '10');
+    const lc = stats.body.rows.find((r: any) => r.code === '15');
     expect(lc).toMatchObject({ established_count: 1, no_boundary_count: 1 });
     expect(lc.established_ha).toBeCloseTo(30, 5);
 
