@@ -36,7 +36,7 @@ describeEachServer('authorization matrix from server/domain/permissions.ts', (t)
   let slot = 40;
 
   beforeAll(async () => {
-    await insertCluster(t.server.db, { province_code: '10', geometry: square(LAOCAI, 99), review_state: 'draft' });
+    await insertCluster(t.server.db, { province_code_2009: '10', geometry: square(LAOCAI, 99), review_state: 'draft' });
     for (const role of ROLES) clients[role] = await t.server.client().login(USER[role]);
   });
 

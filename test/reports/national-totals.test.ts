@@ -12,10 +12,10 @@ describeEachServer('stats API: national and regional totals', (t) => {
   beforeAll(async () => {
     const at = '2020-03-01T03:00:00Z';
     // Lào Cai: A 40 ha industrial / 30 leased, B 20 ha industrial with leased unknown; Bắc Ninh: C 40 / 20
-    await insertCluster(t.server.db, { province_code: '10', status: 'operating', at, geometry: squareAround(104.0, 22.3, 800), properties: { industrial_land_ha: 40, leased_ha: 30 } });
-    await insertCluster(t.server.db, { province_code: '10', status: 'operating', at, geometry: squareAround(104.1, 22.35, 600), properties: { industrial_land_ha: 20, leased_ha: null } });
-    await insertCluster(t.server.db, { province_code: '27', status: 'established', at, geometry: squareAround(106.05, 21.15, 800), properties: { industrial_land_ha: 40, leased_ha: 20 } });
-    await insertCluster(t.server.db, { province_code: '27', status: 'planned', at, geometry: squareAround(106.1, 21.2, 500) });
+    await insertCluster(t.server.db, { province_code_2009: '10', status: 'operating', at, geometry: squareAround(104.0, 22.3, 800), properties: { industrial_land_ha: 40, leased_ha: 30 } });
+    await insertCluster(t.server.db, { province_code_2009: '10', status: 'operating', at, geometry: squareAround(104.1, 22.35, 600), properties: { industrial_land_ha: 20, leased_ha: null } });
+    await insertCluster(t.server.db, { province_code_2009: '27', status: 'established', at, geometry: squareAround(106.05, 21.15, 800), properties: { industrial_land_ha: 40, leased_ha: 20 } });
+    await insertCluster(t.server.db, { province_code_2009: '27', status: 'planned', at, geometry: squareAround(106.1, 21.2, 500) });
   }, 60_000);
 
   it('national: aggregated from the clusters, ratios from the sums', async () => {
