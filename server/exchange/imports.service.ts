@@ -390,10 +390,25 @@ export class ImportsService {
 
     let after = 0;
     let done = 0;
+    const forcedRepairs = new Set<number>();
     for (;;) {
       const page = await this.repo.page(id, after, BATCH);
       if (!page.length) break;
       after = page[page.length - 1]!.feature;
+      // a provisional boundary is approximate: PostGIS's repair is taken even where it changes the area (a warning)
+      const forced = layer === 'clusters'
+        ? page.filter((f) => {
+            const v = validity.get(f.feature);
+            return v && !v.valid && !v.repaired_ok && v.gtype !== 'POINT' && applyMapping(layer, mapping, f.properties, lookup).boundary_status === 'provisional';
+          }).map((f) => f.feature)
+        : [];
+      if (forced.length) {
+        await this.repo.repair(id, forced);
+        for (const n of forced) {
+          validity.set(n, { ...validity.get(n)!, repaired_ok: true });
+          forcedRepairs.add(n);
+        }
+      }
       const usable = page.filter((f) => {
         const v = validity.get(f.feature);
         return f.has_geom && v && (v.valid || v.repaired_ok) && v.inside_extent && v.gtype && allowed.map((a) => a.toUpperCase()).includes(v.gtype.replace(/^MULTI/, 'MULTI'));
@@ -418,6 +433,8 @@ export class ImportsService {
           } else if (!v.valid && !v.repaired_ok) {
             issues.push(issue(f.feature, 'critical', 'invalid-geometry', `Hình học không hợp lệ, không sửa tự động được: ${v.reason}`, `Invalid geometry that cannot be repaired safely: ${v.reason}`, { reason: v.reason, location: v.location }));
             geometryOk = false;
+          } else if (!v.valid && forcedRepairs.has(f.feature)) {
+            issues.push(issue(f.feature, 'warning', 'invalid-geometry', `Ranh giới tạm không hợp lệ (${v.reason}) đã được sửa bằng ST_MakeValid (diện tích có thể thay đổi); cần đo đạc lại`, `Invalid provisional boundary (${v.reason}) was repaired with ST_MakeValid (its area may have changed); it needs surveying`, { reason: v.reason, location: v.location, repaired: true, provisional: true }));
           } else if (!v.valid) {
             issues.push(issue(f.feature, 'warning', 'invalid-geometry', `Hình học không hợp lệ (${v.reason}) đã được sửa bằng ST_MakeValid`, `Invalid geometry (${v.reason}) was repaired with ST_MakeValid`, { reason: v.reason, location: v.location, repaired: true }));
           }

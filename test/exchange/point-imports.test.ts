@@ -120,6 +120,24 @@ describeEachServer('imports: point layers for clusters', (t) => {
     expect(staged.rows.map((r) => r.b)).toEqual(['none', 'surveyed', 'provisional', 'none']);
   });
 
+  it('a provisional boundary that PostGIS cannot repair safely is a warning, a surveyed one a critical issue', async () => {
+    // a bow-tie whose two lobes cancel: ST_MakeValid changes its (signed) area, so a surveyed one is blocked
+    const [x, y] = [104.2, 22.45];
+    const d = 0.003;
+    const bowTie = { type: 'Polygon', coordinates: [[[x - d, y - d], [x + d, y + d], [x + d, y - d], [x - d, y + d], [x - d, y - d]]] };
+    const surveyed = await uploadAndCheck(planner, fc([{ properties: { ten: 'Cụm công nghiệp Nơ Đo Đạc' }, geometry: bowTie }]), 'bow.geojson');
+    expect(surveyed.issues.find((i: any) => i.code === 'invalid-geometry')).toMatchObject({ severity: 'critical' });
+    const provisional = await uploadAndCheck(planner, fc([{ properties: { ten: 'Cụm công nghiệp Nơ Tạm', ranh_gioi: 'Tạm thời' } , geometry: bowTie }]), 'bow-tam.geojson');
+    expect(provisional.mapping).toMatchObject({ ranh_gioi: 'boundary_status' });
+    expect(provisional.issues.find((i: any) => i.code === 'invalid-geometry')).toMatchObject({ severity: 'warning', provisional: true, repaired: true });
+    expect(provisional.issues.filter((i: any) => i.severity === 'critical')).toEqual([]);
+    const commit = await planner.post(`/api/imports/${provisional.id}/commit`);
+    expect(commit.status, commit.text).toBe(200);
+    const r = await t.server.db.query<{ b: string; valid: boolean; t: string }>(
+      `SELECT v.boundary_status AS b, ST_IsValid(v.geom) AS valid, GeometryType(v.geom) AS t FROM import_features f JOIN cluster_versions v ON v.cluster_id::text = f.target_id WHERE f.import_id = $1`, [provisional.id]);
+    expect(r.rows).toEqual([{ b: 'provisional', valid: true, t: 'MULTIPOLYGON' }]);
+  });
+
   it('KML points become point-only clusters', async () => {
     const kml = `<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document>
