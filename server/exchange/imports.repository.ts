@@ -450,6 +450,12 @@ export class ImportsRepository {
     return ids;
   }
 
+  /** The role and province of a user (the importer, for the province rule of the check). */
+  async userScope(userId: number): Promise<{ role: string; province_code: string | null } | null> {
+    const r = await this.db.query<{ role: string; province_code: string | null }>('SELECT role, province_code FROM users WHERE id = $1', [userId]);
+    return r.rows[0] ?? null;
+  }
+
   /** The provinces of the features a commit will write. */
   async commitProvinces(id: string): Promise<string[]> {
     const r = await this.db.query<{ province_code: string }>(

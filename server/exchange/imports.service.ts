@@ -382,8 +382,8 @@ export class ImportsService {
     const mapping = row.mapping;
     const allowed = allowedGeometry(layer);
     const actor = row.created_by;
-    const actorRow = actor ? await this.db.query<{ role: string; province_code: string | null }>('SELECT role, province_code FROM users WHERE id = $1', [actor]) : null;
-    const actorProvince = actorRow?.rows[0]?.role === 'planner' ? actorRow.rows[0].province_code : null;
+    const actorRow = actor ? await this.repo.userScope(actor) : null;
+    const actorProvince = actorRow?.role === 'planner' ? actorRow.province_code : null;
 
     const plan = layer === 'plan-items' && row.plan_id !== null ? await this.plans.planById(row.plan_id) : null;
     const planLookups = { provinces: provinceCodes, clusters: new Map<string, string>() };
