@@ -54,10 +54,10 @@ describeEachServer('provisional and point-only clusters in the browser', (t) => 
   beforeAll(async () => {
     await ensureClientBuilt();
     const db = t.server.db;
-    ({ code: provisionalCode } = await insertCluster(db, { name: PROVISIONAL, province_code: '10', boundary_status: 'provisional', geometry: squareAround(CENTER[0] - 0.006, CENTER[1], 700) }));
-    ({ code: surveyedCode } = await insertCluster(db, { name: 'Cụm công nghiệp Đã Đo Đạc', province_code: '10', geometry: squareAround(CENTER[0] + 0.006, CENTER[1], 700) }));
-    ({ code: dotCode, id: dotId } = await insertCluster(db, { name: DOT, province_code: '10', status: 'planned', geometry: { type: 'Point', coordinates: [CENTER[0], CENTER[1] + 0.007] }, properties: { declared_area_ha: 30 } }));
-    await insertCluster(db, { name: SUBMITTED, province_code: '10', review_state: 'submitted', boundary_status: 'provisional', geometry: squareAround(CENTER[0], CENTER[1] - 0.012, 600) });
+    ({ code: provisionalCode } = await insertCluster(db, { name: PROVISIONAL, province_code_2009: '10', boundary_status: 'provisional', geometry: squareAround(CENTER[0] - 0.006, CENTER[1], 700) }));
+    ({ code: surveyedCode } = await insertCluster(db, { name: 'Cụm công nghiệp Đã Đo Đạc', province_code_2009: '10', geometry: squareAround(CENTER[0] + 0.006, CENTER[1], 700) }));
+    ({ code: dotCode, id: dotId } = await insertCluster(db, { name: DOT, province_code_2009: '10', status: 'planned', geometry: { type: 'Point', coordinates: [CENTER[0], CENTER[1] + 0.007] }, properties: { declared_area_ha: 30 } }));
+    await insertCluster(db, { name: SUBMITTED, province_code_2009: '10', review_state: 'submitted', boundary_status: 'provisional', geometry: squareAround(CENTER[0], CENTER[1] - 0.012, 600) });
     browser = await launchBrowser();
   }, 240_000);
 
