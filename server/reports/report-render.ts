@@ -289,6 +289,7 @@ td.none { text-align: center; font-style: italic; color: #555; }
   <div class="org"><span>BỘ CÔNG THƯƠNG<br>CỤC CÔNG THƯƠNG ĐỊA PHƯƠNG</span><span>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập – Tự do – Hạnh phúc</span></div>
   <h1>Báo cáo tình hình phát triển cụm công nghiệp</h1>
   <div><strong>${esc(report.scope.name)}</strong> — Kỳ báo cáo: ${esc(report.period.label)}</div>
+  <div class="division" data-era="${esc(report.scope.era)}">Địa giới hành chính: ${esc(report.scope.division)}${report.scope.spans_division_change ? ' (kỳ báo cáo có ngày 1/7/2025, khi 34 tỉnh, thành phố mới bắt đầu hoạt động)' : ''}</div>
   <div class="meta">Theo chế độ báo cáo tại Thông tư 14/2024/TT-BCT. Số liệu tính theo các phiên bản đã phê duyệt có hiệu lực đến hết ngày ${esc(report.as_of.split('-').reverse().join('/'))}.</div>
   ${report.provisional ? '<div class="provisional">Kỳ báo cáo chưa kết thúc: số liệu tạm tính.</div>' : ''}
 </header>

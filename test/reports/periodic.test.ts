@@ -74,6 +74,23 @@ describeEachServer('periodic reports API', (t) => {
     expect(res.body.changes.new_clusters.map((c: any) => c.code)).toEqual([fx.B.code]);
   });
 
+  it('states its division: the 63 provinces before 1 July 2025, the 34 units for a period spanning it (era=2009 switches back)', async () => {
+    const before = (await get('period=2024-H1&format=json')).body.scope;
+    expect(before).toMatchObject({ era: '2009', spans_division_change: false });
+    expect(before.division).toContain('63');
+    const spanning = await get('period=2025&format=json');
+    expect(spanning.status, spanning.text).toBe(200);
+    expect(spanning.body.period.start < '2025-07-01' && spanning.body.period.end >= '2025-07-01').toBe(true);
+    expect(spanning.body.scope).toMatchObject({ era: '2025', spans_division_change: true });
+    expect(spanning.body.scope.division).toContain('34');
+    expect(spanning.body.provinces).toHaveLength(34);
+    const old = await get('period=2025&era=2009&format=json');
+    expect(old.body.scope).toMatchObject({ era: '2009', spans_division_change: true });
+    expect(old.body.provinces).toHaveLength(63);
+    const html = await get('period=2025&format=html');
+    expect(html.text).toContain('Địa giới hành chính: Đơn vị hành chính cấp tỉnh từ 1/7/2025 (34 tỉnh, thành phố)');
+  });
+
   it('a report for a past period does not change when a later edit lands', async () => {
     const before = await get('period=2024-H1&format=json');
     const beforeProvince = await get('period=2024-H1&province=10&format=csv');
