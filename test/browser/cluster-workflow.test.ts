@@ -135,7 +135,7 @@ describe('cluster workflow in a browser: draw, save, submit, approve, public', (
     const body = await response.json();
     clusterId = String(body.id);
     expect(body.properties.name).toBe(NAME);
-    expect(body.properties.province_code).toBe('10');
+    expect(body.properties.province_code).toBe('15');
     expect(body.properties.review_state).toBe('draft');
     // the server's geodesic area agrees with the live one
     expect(Math.abs(body.properties.area_ha - shown) / shown).toBeLessThan(0.001);
@@ -159,7 +159,7 @@ describe('cluster workflow in a browser: draw, save, submit, approve, public', (
 
     // not yet public
     const anon = await browser.newContext();
-    const publicList = await (await anon.request.get(`${server.baseUrl}/api/clusters?province=10`)).json();
+    const publicList = await (await anon.request.get(`${server.baseUrl}/api/clusters?province=15`)).json();
     expect(publicList.features.map((f: { properties: { name: string } }) => f.properties.name)).not.toContain(NAME);
     await anon.close();
 
@@ -210,7 +210,7 @@ describe('cluster workflow in a browser: draw, save, submit, approve, public', (
     const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/`);
-    const list = await page.evaluate(async () => (await fetch('/api/clusters?province=10')).json());
+    const list = await page.evaluate(async () => (await fetch('/api/clusters?province=15')).json());
     const feature = list.features.find((f: { properties: { name: string } }) => f.properties.name === NAME);
     expect(feature).toBeTruthy();
     expect(feature.properties.review_state).toBe('approved');
@@ -407,7 +407,7 @@ describe('cluster workflow in a browser: draw, save, submit, approve, public', (
     const post = page.waitForResponse((r) => r.url().endsWith('/api/clusters') && r.request().method() === 'POST');
     await page.locator('[data-action="save"]').click();
     expect((await post).status()).toBe(422);
-    await expect.poll(() => page.getByTestId('overlap').innerText(), { timeout: 10_000 }).toMatch(/10-001.*\d+,\d+ ha/);
+    await expect.poll(() => page.getByTestId('overlap').innerText(), { timeout: 10_000 }).toMatch(/15-001.*\d+,\d+ ha/);
     await page.waitForTimeout(300);
     await page.screenshot({ path: shot('14-editor-overlap-422') });
 
@@ -432,20 +432,20 @@ describe('cluster workflow in a browser: draw, save, submit, approve, public', (
     await page.getByLabel('Tên đăng nhập').fill('reviewer.bacninh');
     await page.getByLabel('Mật khẩu').fill('short');
     await page.getByLabel('Vai trò').selectOption('reviewer');
-    await page.getByLabel('Tỉnh/thành phố').selectOption('27');
+    await page.getByLabel('Tỉnh/thành phố').selectOption('24');
     await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
     await expect.poll(() => page.getByRole('alert').first().innerText()).toContain('12');
     await page.getByLabel('Mật khẩu').fill('long-enough-password');
     await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
     await expect.poll(() => page.getByRole('status').innerText()).toContain('reviewer.bacninh');
-    await expect.poll(() => table.locator('tr[data-username="reviewer.bacninh"]').innerText()).toMatch(/Thẩm định[\s\S]*27/);
+    await expect.poll(() => table.locator('tr[data-username="reviewer.bacninh"]').innerText()).toMatch(/Thẩm định[\s\S]*24/);
     await page.screenshot({ path: shot('15-admin-users'), fullPage: true });
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     // the new account works
     const check = await browser.newContext();
     const res = await check.request.post(`${server.baseUrl}/api/auth/login`, { data: { username: 'reviewer.bacninh', password: 'long-enough-password' } });
     expect(res.status()).toBe(200);
-    expect((await res.json()).user.province_code).toBe('27');
+    expect((await res.json()).user.province_code).toBe('24');
     await check.close();
     await context.close();
   });

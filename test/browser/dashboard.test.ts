@@ -90,11 +90,6 @@ describe('dashboard, plan and reports pages in a browser', () => {
     await login(page, server.baseUrl, 'ministry');
     await page.goto(`${server.baseUrl}/dashboard`);
     await waitSettled(page);
-    // the current division (34 units) is the default; the 63 provinces are one switch away
-    expect(await page.locator('[data-testid=choropleth] path').count()).toBe(34);
-    await page.check('[data-testid=era-2009]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=choropleth] path').length === 63, null, { timeout: 20_000 });
-    await waitSettled(page);
 
     expect(await page.locator('[data-testid=choropleth] path').count()).toBe(63);
     const today = await mapValues(page);

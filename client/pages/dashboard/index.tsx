@@ -53,8 +53,8 @@ export default function DashboardPage(_props: PageProps) {
 
   const [measure, setMeasure] = useState<Measure>('established_count');
   const [by, setBy] = useState<By>('province');
-  // the current division by default (the 63 provinces one switch away)
-  const [era, setEra] = useState<Era>('2025');
+  // the 2009 view stays the dashboard's default for now (its as-of slider reaches back to 2009); era=2025 is one switch away
+  const [era, setEra] = useState<Era>('2009');
   const [phase, setPhase] = useState<string>('');
   const [step, setStep] = useState(maxStep);
   const [asOf, setAsOf] = useState(today);
