@@ -34,6 +34,11 @@ export interface Database extends Queryable {
   close(): Promise<void>;
   /** Filled in by detectCapabilities at start-up. */
   capabilities: PostgisCapabilities;
+  /**
+   * Liveness without SQL, where the driver can tell (embedded: the database thread is running). PGlite has one
+   * connection, so a health probe's SELECT 1 would wait behind any long query and report a busy database as down.
+   */
+  alive?(): boolean;
   /** Native only: connections for short public reads, see public-data/short-query.ts. */
   readonly shortReads?: Queryable;
 }

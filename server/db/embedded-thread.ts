@@ -123,6 +123,10 @@ export class EmbeddedThreadDatabase implements Database {
     return result;
   }
 
+  alive(): boolean {
+    return this.exited === null;
+  }
+
   /** A gzip tarball of the data directory (test template clones). */
   async dumpDataDir(): Promise<Blob> {
     return new Blob([(await this.call<Uint8Array<ArrayBuffer>>({ op: 'dump' }))]);

@@ -28,6 +28,13 @@ describe('embedded database in a worker thread', () => {
     expect(longestGapMs).toBeLessThan(Math.max(250, tookMs / 3));
   }, 120_000);
 
+  it('says it is alive while its thread runs, and not after it stopped', async () => {
+    const other = await openEmbeddedDatabaseInThread();
+    expect(other.alive()).toBe(true);
+    await other.close();
+    expect(other.alive()).toBe(false);
+  }, 120_000);
+
   it('carries database errors with their SQLSTATE and the fields callers read', async () => {
     await db.exec('CREATE TABLE thread_t (id int PRIMARY KEY)');
     await db.query('INSERT INTO thread_t VALUES (1)');
@@ -81,6 +88,14 @@ describeEachServer('the server answers while the embedded database works', (t) =
     expect(res?.status).toBe(200);
     if (t.driver === 'embedded') expect(heavyDone).toBe(false);
     expect(tookMs).toBeLessThan(1000);
+    // the health probe too: the embedded thread answers for itself instead of queueing SELECT 1 behind the work
+    const healthStarted = Date.now();
+    const health = await t.server.client().get('/api/health');
+    expect(health.status).toBe(200);
+    if (t.driver === 'embedded') {
+      expect(heavyDone).toBe(false);
+      expect(Date.now() - healthStarted).toBeLessThan(1000);
+    }
     await heavy;
   }, 120_000);
 });
