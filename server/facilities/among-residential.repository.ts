@@ -44,7 +44,7 @@ export class AmongResidentialRepository {
          JOIN facility_versions v ON v.facility_id = f.id
           AND v.version = CASE WHEN $6::boolean OR province_unit_2025(f.province_code) = $7::text THEN f.head_version ELSE f.published_version END
          LEFT JOIN dist d ON d.hazard_class = v.hazard_class
-         WHERE ($1::text IS NULL OR f.province_code = $1) AND v.status <> 'relocated'
+         WHERE ($1::text IS NULL OR province_unit_2025(f.province_code) = $1) AND v.status <> 'relocated'
        ),
        -- metres per degree at the site, for a cheap planar pre-filter (error ≈ 0.1 % at these distances)
        fs AS (

@@ -254,7 +254,7 @@ export class FacilitiesRepository implements VersionedRepository<FacilityDraft> 
   async list(filter: { province?: string | null; status?: string | null; limit: number; offset: number }, viewer: FacilityViewer): Promise<FacilityRow[]> {
     const r = await this.db.query<FacilityRow>(
       `${SELECT_VISIBLE}
-       WHERE ($1::text IS NULL OR f.province_code = $1) AND ($4::text IS NULL OR v.status = $4)
+       WHERE ($1::text IS NULL OR province_unit_2025(f.province_code) = $1) AND ($4::text IS NULL OR v.status = $4)
        ORDER BY v.name, f.id LIMIT $5 OFFSET $6`,
       [filter.province ?? null, viewer.seeAllUnpublished, viewer.ownProvince, filter.status ?? null, filter.limit, filter.offset],
     );

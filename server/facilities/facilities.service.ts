@@ -267,7 +267,7 @@ export class FacilitiesService {
   }
 
   async list(user: SessionUser, query: { province?: string; status?: string; limit?: string; offset?: string }) {
-    if (query.province !== undefined && !/^\d{2}$/.test(query.province)) throw new BadRequestException('province must be a 2-digit code');
+    if (query.province !== undefined && !/^\d{2}$/.test(query.province)) throw new BadRequestException('province must be the 2-digit code of a 2025 unit (facilities keep their 63-province province_code; the filter is the current division)');
     const limit = query.limit === undefined ? 1000 : Number(query.limit);
     const offset = query.offset === undefined ? 0 : Number(query.offset);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new BadRequestException('limit must be an integer 1–10000');
@@ -283,7 +283,7 @@ export class FacilitiesService {
    */
   async amongResidential(query: { province?: string; limit?: string }, viewer?: SessionUser): Promise<AmongResidentialResult> {
     const province = query.province === undefined || query.province === '' ? null : query.province;
-    if (province !== null && !/^\d{2}$/.test(province)) throw new BadRequestException('province must be a 2-digit code', { province });
+    if (province !== null && !/^\d{2}$/.test(province)) throw new BadRequestException('province must be the 2-digit code of a 2025 unit', { province, era: '2025' });
     const limit = query.limit === undefined ? 100000 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new BadRequestException('limit must be a positive integer');
     const table = DEFAULT_ISOLATION_TABLE;

@@ -119,7 +119,7 @@ describeEachServer('facilities among homes: exact threshold, ranking, CSV', (t) 
   });
 
   it('lists facilities closer than their class distance, not those exactly at it', async () => {
-    const res = await planner.get('/api/facilities/among-residential?province=10');
+    const res = await planner.get('/api/facilities/among-residential?province=15');
     expect(res.status).toBe(200);
     const listed = res.body.items.map((i: any) => i.facility_id);
     expect(listed).not.toContain(ids.at);
@@ -144,7 +144,7 @@ describeEachServer('facilities among homes: exact threshold, ranking, CSV', (t) 
   });
 
   it('exports the same ranking as CSV', async () => {
-    const res = await planner.get('/api/facilities/among-residential?province=10&format=csv');
+    const res = await planner.get('/api/facilities/among-residential?province=15&format=csv');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = res.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);

@@ -87,7 +87,7 @@ describeEachServer('facilities: review workflow (draft → submitted → approve
     expect((await otherPlanner.get(`/api/facilities/${id}`)).status).toBe(404);
     expect((await otherPlanner.get(`/api/facilities/${id}/versions`)).status).toBe(404);
     expect((await otherPlanner.get(`/api/facilities/${id}/history`)).status).toBe(404);
-    expect((await otherPlanner.get('/api/facilities?province=10')).body.features.map((f: any) => f.id)).not.toContain(id);
+    expect((await otherPlanner.get('/api/facilities?province=15')).body.features.map((f: any) => f.id)).not.toContain(id);
     expect((await ministry.get(`/api/facilities/${id}`)).status).toBe(200);
 
     await planner.post(`/api/facilities/${id}/submit`, {});
@@ -105,7 +105,7 @@ describeEachServer('facilities: review workflow (draft → submitted → approve
     const outsideVersions = await otherPlanner.get(`/api/facilities/${id}/versions`);
     expect(outsideVersions.body.versions.map((v: any) => v.version)).toEqual([1]);
     expect(outsideVersions.body.versions[0].author).toBeUndefined();
-    const listed = (await otherPlanner.get('/api/facilities?province=10')).body.features.find((f: any) => f.id === id);
+    const listed = (await otherPlanner.get('/api/facilities?province=15')).body.features.find((f: any) => f.id === id);
     expect(listed.properties.name).toBe('Bản 1');
 
     expect((await planner.get(`/api/facilities/${id}`)).body.properties.name).toBe('Bản 2 (nháp)');

@@ -121,7 +121,7 @@ describeEachServer('screening: facility visibility across provinces', (t) => {
 
   it('among-residential judges each facility at the version the viewer may see', async () => {
     const names = async (c: TestClient) => {
-      const res = await c.get('/api/facilities/among-residential?province=10');
+      const res = await c.get('/api/facilities/among-residential?province=15');
       expect(res.status).toBe(200);
       return Object.fromEntries(res.body.items.map((it: any) => [it.facility_id, it.name]));
     };
@@ -131,7 +131,7 @@ describeEachServer('screening: facility visibility across provinces', (t) => {
     const own = await names(planner);
     expect(own[draftOnly]).toBe('Cơ sở chỉ có bản nháp');
     expect(own[published]).toBe('Bản nháp');
-    const csv = await otherPlanner.get('/api/facilities/among-residential?province=10&format=csv');
+    const csv = await otherPlanner.get('/api/facilities/among-residential?province=15&format=csv');
     expect(csv.text).not.toContain('Bản nháp');
     expect(csv.text).not.toContain(draftOnly);
   });
