@@ -19,6 +19,9 @@ export { PROVINCE_EDGE_TOLERANCE_M } from '../domain/province-edge.ts';
 /** Overlaps below 1 m² are snapping noise between neighbours, not an overlap. */
 export const MIN_OVERLAP_HA = 0.0001;
 
+/** One advisory lock for every boundary write (form, edit, import commit): writes are rare, and an overlap can cross province edges. */
+export const CLUSTER_GEOMETRY_LOCK = 0x63636e31; // "ccn1"
+
 export interface ReportIssue {
   code: string;
   message: string;

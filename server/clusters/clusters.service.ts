@@ -10,7 +10,7 @@ import { decide, versionHistory, type ReviewAction } from '../versioning/review-
 import { PreconditionRequiredException, VersioningService } from '../versioning/versioning.service.ts';
 import type { CommentRecord } from '../versioning/versioned.repository.ts';
 import { ClustersRepository, type ClusterDraft, type ClusterRow, type ListFilter } from './clusters.repository.ts';
-import { assertFeatureBody, findOverlaps, validateClusterFeature, validationException, type ClusterValidationReport } from './cluster-validation.ts';
+import { assertFeatureBody, CLUSTER_GEOMETRY_LOCK, findOverlaps, validateClusterFeature, validationException, type ClusterValidationReport } from './cluster-validation.ts';
 import { escapeLike, normalizeSearchText } from './search-text.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,8 +53,6 @@ function csv(value: unknown): string[] | null {
   return list.length ? list : null;
 }
 
-/** One advisory lock for every boundary write: writes are rare, and an overlap can cross province edges. */
-export const CLUSTER_GEOMETRY_LOCK = 0x63636e31; // "ccn1"
 
 /**
  * The overlap check again, inside the writing transaction and under the lock: two concurrent creates or an

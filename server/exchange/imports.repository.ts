@@ -371,6 +371,37 @@ export class ImportsRepository {
     return r.rows;
   }
 
+  /**
+   * Overlaps of the boundaries about to be committed (surveyed polygons) with active clusters and with each
+   * other, as the form refuses them. Run in the commit transaction, under the cluster-geometry lock.
+   */
+  async commitOverlaps(id: string, minHa: number, limit = 50): Promise<{ feature: number; other: string; overlap_ha: number }[]> {
+    const r = await this.db.query<{ feature: number; other: string; overlap_ha: number }>(
+      `WITH s AS (
+         SELECT f.feature, f.geom FROM import_features f
+         WHERE f.import_id = $1 AND NOT f.blocked AND f.skipped IS NULL AND f.target_id IS NULL
+           AND f.geom IS NOT NULL AND ST_Dimension(f.geom) = 2
+           AND coalesce(f.attributes->>'boundary_status', 'surveyed') <> 'provisional'
+           AND coalesce(f.attributes->>'status', '') <> 'removed'
+       ),
+       existing AS (
+         SELECT s.feature, c.code AS other, ST_Area(ST_Intersection(v.geom, s.geom)::geography) / 10000 AS overlap_ha
+         FROM s
+         JOIN cluster_versions v ON v.geom && s.geom AND ST_Intersects(v.geom, s.geom)
+         JOIN clusters c ON c.id = v.cluster_id AND v.version IN (c.head_version, c.published_version)
+         WHERE v.status <> 'removed' AND ST_Dimension(v.geom) = 2
+       ),
+       within AS (
+         SELECT b.feature, 'feature ' || a.feature AS other, ST_Area(ST_Intersection(a.geom, b.geom)::geography) / 10000 AS overlap_ha
+         FROM s a JOIN s b ON a.feature < b.feature AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
+       )
+       SELECT feature, other, max(overlap_ha) AS overlap_ha FROM (SELECT * FROM existing UNION ALL SELECT * FROM within) o
+       WHERE overlap_ha > $2 GROUP BY feature, other ORDER BY feature, other LIMIT $3`,
+      [id, minHa, limit],
+    );
+    return r.rows;
+  }
+
   async skippedCount(id: string): Promise<number> {
     const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_features WHERE import_id = $1 AND skipped IS NOT NULL', [id]);
     return r.rows[0]!.n;

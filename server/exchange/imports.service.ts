@@ -3,6 +3,7 @@
  * The check runs after the upload answers 202; its progress, results and the staged features live in the
  * database (imports, import_features), so any instance can answer the poll, the mapping edit or the commit.
  */
+import { CLUSTER_GEOMETRY_LOCK, MIN_OVERLAP_HA } from '../clusters/cluster-validation.ts';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { sanitisedMemberName } from './formats/archive-safety.ts';
@@ -695,6 +696,19 @@ export class ImportsService {
           // the plan may have been superseded since the check: its rules are applied again, in this transaction
           plan = await this.plans.planById(row.plan_id!, tx);
           this.plans.assertMayAddItems({ actor, ip: null }, plan, await repo.commitProvinces(id));
+        }
+        if (row.layer === 'clusters') {
+          // the overlap rule of the form, again here: under the lock every boundary write takes, against the
+          // clusters as they are now (created since the check, or by a concurrent commit) and within the file
+          await tx.query('SELECT pg_advisory_xact_lock($1)', [CLUSTER_GEOMETRY_LOCK]);
+          const overlaps = await repo.commitOverlaps(id, MIN_OVERLAP_HA);
+          if (overlaps.length) {
+            throw new UnprocessableEntityException(
+              `${overlaps.length} boundary overlap(s) with existing clusters or within the file, e.g. feature ${overlaps[0]!.feature} overlaps ${overlaps[0]!.other} by ${overlaps[0]!.overlap_ha.toFixed(4)} ha`,
+              { overlaps },
+              'overlap',
+            );
+          }
         }
         const clusters = new ClustersRepository(tx);
         const nextNumber = new Map<string, number>();

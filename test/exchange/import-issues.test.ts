@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachServer } from '../support/server.ts';
-import { upload, uploadAndCheck } from './helpers.ts';
+import { kml, LAO_CAI, upload, uploadAndCheck } from './helpers.ts';
 
 const ring = (lon: number, lat: number, d = 0.004) => [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]];
 
@@ -67,4 +67,30 @@ describeEachServer('import cancellation', (t) => {
     expect(report.error.code).toBe('invalid-input');
     expect(report.error.message).not.toMatch(/unsupported Unicode|invalid byte|\\u0000|SQLSTATE/i);
   });
+});
+
+describeEachServer('import commit re-checks overlaps', (t) => {
+  const kmlOf = (rings: number[][][]) =>
+    kml(rings.map((r, i) => ({ name: `CCN Chồng ${i}`, data: { ten: `CCN Chồng ${i}` }, ring: r })));
+
+  it('refuses the second of two checked imports of the same boundaries, and a file overlapping itself', async () => {
+    const planner = await t.server.client().login('planner.laocai');
+    const file = kmlOf([ring(LAO_CAI[0] + 0.05, LAO_CAI[1] + 0.02), ring(LAO_CAI[0] + 0.07, LAO_CAI[1] + 0.02)]);
+    // both checked before either is committed: the check cannot know of the other
+    const first = await uploadAndCheck(planner, file, 'a.kml');
+    const second = await uploadAndCheck(planner, file, 'b.kml');
+    expect(first.can_commit, JSON.stringify(first.issues)).toBe(true);
+    expect(second.can_commit).toBe(true);
+    expect((await planner.post(`/api/imports/${first.id}/commit`)).status).toBe(200);
+    const dup = await planner.post(`/api/imports/${second.id}/commit`);
+    expect(dup.status, dup.text).toBe(422);
+    expect(dup.body.error.code).toBe('overlap');
+    expect(dup.body.error.details.overlaps).toHaveLength(2);
+
+    const selfOverlapping = kmlOf([ring(LAO_CAI[0] + 0.1, LAO_CAI[1] + 0.05), ring(LAO_CAI[0] + 0.102, LAO_CAI[1] + 0.052)]);
+    const report = await uploadAndCheck(planner, selfOverlapping, 'self.kml');
+    const refused = await planner.post(`/api/imports/${report.id}/commit`);
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.error.details.overlaps[0]).toMatchObject({ feature: 2, other: 'feature 1' });
+  }, 120_000);
 });
