@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ANONYMOUS_ANALYSIS_PER_MINUTE } from './domain/limits.ts';
 import { projectRoot } from './paths.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -15,6 +16,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Password of the demo accounts seeded on a new embedded database. */
   demoPassword: string;
+  /** Anonymous geometry checks and proximity analyses per address and minute, per instance. */
+  anonymousAnalysisPerMinute: number;
   /** Secure cookies when served over HTTPS behind a proxy. */
   secureCookies: boolean;
   /** 'auto' uses ST_AsMVT where PostGIS has it; 'js' forces the JavaScript encoder. */
@@ -58,6 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const tileEncoder = (env.TILE_ENCODER ?? 'auto') as 'auto' | 'js';
   if (!['auto', 'js'].includes(tileEncoder)) problems.push(`TILE_ENCODER must be auto or js, got "${env.TILE_ENCODER}"`);
 
+  const anonymousAnalysisPerMinute = env.ANONYMOUS_ANALYSIS_PER_MINUTE === undefined ? ANONYMOUS_ANALYSIS_PER_MINUTE : Number(env.ANONYMOUS_ANALYSIS_PER_MINUTE);
+  if (!Number.isInteger(anonymousAnalysisPerMinute) || anonymousAnalysisPerMinute < 1) {
+    problems.push(`ANONYMOUS_ANALYSIS_PER_MINUTE must be a positive integer, got "${env.ANONYMOUS_ANALYSIS_PER_MINUTE}"`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -68,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     basemapStyleUrl,
     logLevel,
     demoPassword: env.DEMO_PASSWORD ?? 'demo-password',
+    anonymousAnalysisPerMinute,
     secureCookies: env.SECURE_COOKIES === 'true',
     tileEncoder,
   };

@@ -73,7 +73,7 @@ export function createAnalysisRouter(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json(await analysis.clusterConformity(req.params.id as string, req.user, req.query.profile));
   });
 
-  const anonymousLimit = anonymousAnalysisLimit();
+  const anonymousLimit = anonymousAnalysisLimit(ctx.config.anonymousAnalysisPerMinute);
   router.post('/analysis/proximity', anonymousLimit, async (req, res) => {
     res.json(await analysis.geometryProximity((req.body ?? {}) as Record<string, unknown>));
   });

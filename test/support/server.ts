@@ -22,7 +22,8 @@ export interface TestServer {
 export async function startTestServer(options: { driver?: DriverName; config?: Partial<AppConfig> } = {}): Promise<TestServer> {
   const driver = options.driver ?? 'embedded';
   const handle: TestDatabase = await createTestDatabase(driver);
-  const config: AppConfig = { ...loadConfig({ LOG_LEVEL: 'silent' }), ...options.config };
+  // suites call the anonymous analyses far more often than a person: the limit has its own test
+  const config: AppConfig = { ...loadConfig({ LOG_LEVEL: 'silent' }), anonymousAnalysisPerMinute: 1_000_000, ...options.config };
   const logger = createLogger(config.logLevel);
   const app = createApp({ db: handle.db, config, logger });
   const server: Server = await new Promise((resolve) => {
