@@ -185,7 +185,7 @@ async function main() {
     for (const f of ['geojson', 'kml', 'kmz', 'shp.zip', 'csv']) {
       const formatRss = new RssSampler(pid).start();
       const s = Date.now();
-      const res = await fetch(`${base}/api/exports/clusters.${f}?province=10`, { headers });
+      const res = await fetch(`${base}/api/exports/clusters.${f}?province=15`, { headers });
       const bytes = (await res.arrayBuffer()).byteLength;
       exportsMs[f] = { ms: Date.now() - s, bytes, status: res.status, server_peak_rss_mb: formatRss.stop() };
     }

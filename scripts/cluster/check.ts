@@ -176,7 +176,7 @@ try {
     check(warm.headers.get('etag') === previousEtag, `iteration ${i}: the tile's ETag changed without an approval (or went backwards)`);
     if (paused) await cluster.sql('standby', 'SELECT pg_wal_replay_pause()');
     const geometry = squareAround(LAOCAI[0] + ((i % 5) - 2) * 0.012, LAOCAI[1] + (Math.floor(i / 5) - 2) * 0.012, 400);
-    const created = await planner.post('/api/clusters', { type: 'Feature', geometry, properties: { name: `Cụm công nghiệp Kiểm tra ${i + 1}`, province_code: '10', status: 'planned' }, comment: 'cluster check' });
+    const created = await planner.post('/api/clusters', { type: 'Feature', geometry, properties: { name: `Cụm công nghiệp Kiểm tra ${i + 1}`, province_code: '15', status: 'planned' }, comment: 'cluster check' });
     check(created.status === 201, `create: ${created.status} ${created.text}`);
     const id = created.json.id as string;
     const submitted = await planner.post(`/api/clusters/${id}/submit`, { comment: 'check' });
