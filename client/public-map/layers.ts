@@ -51,43 +51,38 @@ function tileUrl(layer: TileLayerId): string {
   return `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.pbf`;
 }
 
-/** A status-coloured disc with a white rim, drawn in code (the offline style has no sprite). */
-function addDotImage(map: MapLibreMap, id: string, hex: string): void {
+type Rgba = [number, number, number, number];
+
+/** Rasterises a round symbol: `paint` gives the colour at distance d from the centre c, or null for transparent. */
+function addRoundImage(map: MapLibreMap, id: string, size: number, paint: (d: number, c: number) => Rgba | null): void {
   if (map.hasImage(id)) return;
-  const size = 22;
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   const data = new Uint8Array(size * size * 4);
   const c = (size - 1) / 2;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const d = Math.hypot(x - c, y - c);
-      const i = (y * size + x) * 4;
-      if (d <= c - 3) data.set([r, g, b, 255], i);
-      else if (d <= c - 0.5) data.set([255, 255, 255, 255], i);
-      else if (d <= c + 0.5) data.set([60, 60, 60, Math.round(255 * (c + 0.5 - d))], i);
+      const rgba = paint(Math.hypot(x - c, y - c), c);
+      if (rgba) data.set(rgba, (y * size + x) * 4);
     }
   }
   map.addImage(id, { width: size, height: size, data }, { pixelRatio: 2 });
 }
 
+const rgbOf = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+
+/** A status-coloured disc with a white rim, drawn in code (the offline style has no sprite). */
+function addDotImage(map: MapLibreMap, id: string, hex: string): void {
+  const [r, g, b] = rgbOf(hex);
+  addRoundImage(map, id, 22, (d, c) =>
+    d <= c - 3 ? [r, g, b, 255] : d <= c - 0.5 ? [255, 255, 255, 255] : d <= c + 0.5 ? [60, 60, 60, Math.round(255 * (c + 0.5 - d))] : null,
+  );
+}
+
 /** A status-coloured ring on white: a cluster known only by its location (no boundary yet). */
 function addRingImage(map: MapLibreMap, id: string, hex: string): void {
-  if (map.hasImage(id)) return;
-  const size = 36;
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  const data = new Uint8Array(size * size * 4);
-  const c = (size - 1) / 2;
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const d = Math.hypot(x - c, y - c);
-      const i = (y * size + x) * 4;
-      if (d <= c - 11) data.set([r, g, b, 255], i);
-      else if (d <= c - 7) data.set([255, 255, 255, 255], i);
-      else if (d <= c - 1.5) data.set([r, g, b, 255], i);
-      else if (d <= c) data.set([40, 40, 40, Math.round(255 * (c - d))], i);
-    }
-  }
-  map.addImage(id, { width: size, height: size, data }, { pixelRatio: 2 });
+  const [r, g, b] = rgbOf(hex);
+  addRoundImage(map, id, 36, (d, c) =>
+    d <= c - 11 ? [r, g, b, 255] : d <= c - 7 ? [255, 255, 255, 255] : d <= c - 1.5 ? [r, g, b, 255] : d <= c ? [40, 40, 40, Math.round(255 * (c - d))] : null,
+  );
 }
 
 /** Adds the sources of the tile layers the server has (see /tiles/versions.json) and our layers on them. */

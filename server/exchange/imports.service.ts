@@ -266,11 +266,11 @@ export class ImportsService {
 
   private async fail(id: string, err: unknown) {
     this.deadlines.delete(id);
-    const e = err instanceof FileFormatError ? { code: err.code, message: err.message }
-      : err instanceof HttpException ? { code: err.code, message: err.message, details: err.details }
-      : inputErrorToHttp(err)
-        ? { code: inputErrorToHttp(err)!.code, message: inputErrorToHttp(err)!.message }
-        : { code: 'check-failed', message: 'The check failed unexpectedly; the details are in the server log' };
+    // bad data the database refused is said in our words (the same mapping as the API's error filter)
+    const known = err instanceof FileFormatError || err instanceof HttpException ? err : inputErrorToHttp(err);
+    const e = known instanceof FileFormatError ? { code: known.code, message: known.message }
+      : known instanceof HttpException ? { code: known.code, message: known.message, details: known.details }
+      : { code: 'check-failed', message: 'The check failed unexpectedly; the details are in the server log' };
     if (!(err instanceof FileFormatError) && !(err instanceof HttpException)) this.logger?.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack }, import: id }, 'import check failed');
     await this.repo.setState(id, 'failed', 100, e).catch(() => undefined);
     // a cancelled check may have staged one more batch after the cancel: it goes too
